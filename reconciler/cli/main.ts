@@ -1,0 +1,91 @@
+// The CLI's one error boundary: config errors print their message and details and exit 1; anything
+// else is a bug and asks to be reported. No stack trace for a user's mistake.
+import { Command, CommanderError, Option } from "commander";
+import type { ConfigError } from "../errors.ts";
+import { classify } from "../errors.ts";
+import { environmentFromProcess } from "./context.ts";
+import type { CliEnvironment } from "./context.ts";
+import type { Output } from "./output.ts";
+import { processOutput } from "./output.ts";
+import { validateCommand } from "./validate.ts";
+import { warmupCommand } from "./warmup.ts";
+
+const DEFAULT_INVENTORY = "inventory";
+
+export function buildProgram(env: CliEnvironment, output: Output, setExit: (code: number) => void): Command {
+  const program = new Command("email-engine")
+    .description("Builds and runs a cold/bulk email sending platform from a git inventory.")
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) })
+    .exitOverride();
+  const inventoryOption = () =>
+    new Option("--inventory <dir>", "inventory directory").default(DEFAULT_INVENTORY);
+
+  program
+    .command("validate")
+    .description("check the inventory: YAML, schema and semantic rules; every problem at once")
+    .addOption(inventoryOption())
+    .option("--json", "machine-readable result")
+    .action(async (opts: { inventory: string; json?: boolean }) =>
+      setExit(await validateCommand(opts, output)),
+    );
+
+  program
+    .command("warmup")
+    .description("today's warm-up day, state and quota per sending IP")
+    .addOption(inventoryOption())
+    .option("--date <YYYY-MM-DD>", "the operators' local date (default: today in the inventory's time zone)")
+    .option("--data-dir <dir>", "embedded store directory (env EMAIL_ENGINE_DATA_DIR)")
+    .option("--json", "an array of objects instead of a table")
+    .action(async (opts: { inventory: string; date?: string; json?: boolean; dataDir?: string }) =>
+      setExit(await warmupCommand(opts, env, output)),
+    );
+
+  program
+    .command("start")
+    .description("the main job on the embedded default: validate the inventory, then print today's warm-up")
+    .addOption(inventoryOption())
+    .option("--data-dir <dir>", "embedded store directory (env EMAIL_ENGINE_DATA_DIR)")
+    .action(async (opts: { inventory: string; dataDir?: string }) => {
+      const code = await validateCommand({ inventory: opts.inventory }, output);
+      setExit(code === 0 ? await warmupCommand(opts, env, output) : code);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (tests call this directly). */
+export async function runCli(argv: readonly string[], env: CliEnvironment, output: Output): Promise<number> {
+  let code = 0;
+  const program = buildProgram(env, output, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; usage errors were already printed by commander.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    switch (classify(error)) {
+      case "config": {
+        const e = error as ConfigError;
+        output.err(`error: ${e.message}`);
+        for (const line of e.details) output.err(line);
+        return 1;
+      }
+      case "transient":
+        output.err(`error: ${(error as Error).message} (temporary: try again)`);
+        return 1;
+      case "internal":
+        output.err(
+          `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        output.err("This is a bug in email-engine: please report it with the command you ran.");
+        return 70;
+    }
+  }
+}
+
+if (process.argv[1] && /email-engine(\.js)?$|main\.ts$/.test(process.argv[1])) {
+  process.exitCode = await runCli(process.argv.slice(2), environmentFromProcess(), processOutput);
+}

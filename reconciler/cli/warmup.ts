@@ -1,0 +1,54 @@
+import { warmupTable } from "../derive/warmup-table.ts";
+import type { WarmupRow } from "../derive/warmup-table.ts";
+import { openStore } from "../store/index.ts";
+import type { JudgedDay } from "../warmup/calendar.ts";
+import { localDate, parseLocalDate } from "../warmup/dates.ts";
+import type { CliEnvironment } from "./context.ts";
+import type { Output } from "./output.ts";
+import { table } from "./output.ts";
+import { loadValidInventory } from "./validate.ts";
+
+export interface WarmupOptions {
+  readonly inventory: string;
+  readonly date?: string;
+  readonly json?: boolean;
+  readonly dataDir?: string;
+}
+
+export async function warmupCommand(
+  options: WarmupOptions,
+  env: CliEnvironment,
+  output: Output,
+): Promise<number> {
+  const date = options.date !== undefined ? parseLocalDate(options.date) : undefined;
+  const { inventory } = await loadValidInventory(options.inventory);
+  const today = date ?? localDate(env.now(), inventory.platform.timezone);
+  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: options.dataDir ?? env.dataDir });
+  let rows: WarmupRow[];
+  try {
+    const ledger = await store.ledger.list({ to: today });
+    const byIp = new Map<string, JudgedDay[]>();
+    for (const row of ledger) {
+      const list = byIp.get(row.ip) ?? [];
+      list.push({ date: row.day, verdict: row.verdict, reason: row.reason });
+      byIp.set(row.ip, list);
+    }
+    rows = warmupTable(inventory, byIp, today);
+  } finally {
+    await store.close();
+  }
+  if (options.json) {
+    output.out(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  output.out(`Warm-up on ${today} (${inventory.platform.timezone}), ledger: ${store.kind}`);
+  output.out(
+    table(
+      ["IP", "HOSTNAME", "VMTA", "DOMAIN", "DAY", "QUOTA", "STATE", "REASON"],
+      rows.map((r) => [r.ip, r.hostname, r.vmta, r.domain, r.day, r.quota, r.state, r.reason]),
+    ),
+  );
+  const total = rows.reduce((sum, r) => sum + r.quota, 0);
+  output.out(`${rows.length} IPs, ${total} messages/day in all`);
+  return 0;
+}

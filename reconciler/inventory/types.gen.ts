@@ -1,0 +1,293 @@
+/* Generated from inventory/schema/inventory.schema.json by `npm run gen:types`. Do not edit. */
+
+/**
+ * A lower-case name: letters, digits and dashes, starting with a letter or digit.
+ */
+export type Name = string;
+/**
+ * A fully qualified domain name in lower case, without a trailing dot.
+ */
+export type DomainName = string;
+/**
+ * A calendar date, YYYY-MM-DD, in the platform's time zone.
+ */
+export type LocalDate = string;
+
+/**
+ * The desired state of the sending platform. Every YAML file under inventory/ holds some of these top-level sections; the loader merges them into this one document.
+ */
+export interface Inventory {
+  platform: Platform;
+  /**
+   * Servers by name.
+   */
+  servers: {
+    [k: string]: Server | undefined;
+  };
+  /**
+   * Sending domains by fully qualified name.
+   */
+  domains: {
+    [k: string]: Domain | undefined;
+  };
+  /**
+   * Sending IPs, one virtual MTA each.
+   */
+  ips: SendingIp[];
+  /**
+   * Warm-up schedules by name.
+   */
+  schedules: {
+    [k: string]: Schedule | undefined;
+  };
+  /**
+   * Health gates by name.
+   */
+  gates: {
+    [k: string]: Gates | undefined;
+  };
+  /**
+   * Per mailbox-provider sending limits by provider name; `default` applies to every other destination.
+   */
+  ispLimits: {
+    default: IspLimit;
+    [k: string]: IspLimit | undefined;
+  };
+  /**
+   * Tenants (brands) by name.
+   */
+  tenants: {
+    [k: string]: Tenant | undefined;
+  };
+}
+export interface Platform {
+  name: Name;
+  /**
+   * IANA time zone of the operators: the warm-up day rolls over at local midnight.
+   */
+  timezone: string;
+  /**
+   * Local hours during which the day's quota is spread (hourly quota = daily quota / hours).
+   */
+  sendingHours?: {
+    start: number;
+    end: number;
+  };
+  /**
+   * Networks the operators connect from (SSH is opened only to these).
+   */
+  operatorCidrs?: string[];
+  defaults?: {
+    schedule?: Name;
+    gates?: Name;
+    pool?: Name;
+  };
+}
+export interface Server {
+  /**
+   * What runs on the server.
+   */
+  role: "engine" | "mailwizz" | "pmta";
+  provider?: "hetzner";
+  /**
+   * Hetzner Cloud server type, lower case (cx22, cpx21, ccx23, …).
+   */
+  type: string;
+  /**
+   * Hetzner location.
+   */
+  location: "fsn1" | "nbg1" | "hel1" | "ash" | "hil" | "sin";
+  hostname?: DomainName;
+  /**
+   * Public IPv4 when known (adopted server or allocated by Pulumi).
+   */
+  address?: string;
+  /**
+   * The server already exists: import it instead of creating it.
+   */
+  adopt?: boolean;
+}
+export interface Domain {
+  tenant: Name;
+  ttl?: number;
+  dkim: {
+    selector: string;
+    bits?: 1024 | 2048 | 3072 | 4096;
+  };
+  spf: {
+    /**
+     * How receivers treat mail from IPs not listed (-all fail, ~all softfail).
+     */
+    qualifier: "-all" | "~all";
+    /**
+     * Other domains whose SPF is included (each costs DNS lookups).
+     */
+    include?: DomainName[];
+  };
+  dmarc: {
+    policy: "none" | "quarantine" | "reject";
+    subdomainPolicy?: "none" | "quarantine" | "reject";
+    /**
+     * Aggregate report address as a mailto: URI.
+     */
+    rua: string;
+    adkim?: "r" | "s";
+    aspf?: "r" | "s";
+  };
+  /**
+   * Mail exchangers that receive replies and bounces for the domain.
+   */
+  mx?: {
+    host: DomainName;
+    priority: number;
+  }[];
+  /**
+   * Publish a null MX (RFC 7505): the domain receives no mail.
+   */
+  nullMx?: boolean;
+}
+export interface SendingIp {
+  /**
+   * The IP address, when known.
+   */
+  address?: string;
+  /**
+   * A lower-case name: letters, digits and dashes, starting with a letter or digit.
+   */
+  slot?: string;
+  hostname: DomainName;
+  domain: DomainName;
+  vmta: Name;
+  pool?: Name;
+  server: Name;
+  /**
+   * An operator's pause: the IP sends nothing until this is removed.
+   */
+  paused?: boolean;
+  warmup: {
+    schedule?: Name;
+    start: LocalDate;
+    gates?: Name;
+  };
+}
+/**
+ * Warm-up day → daily messages per IP: exactly one of steps, curve or daily.
+ */
+export interface Schedule {
+  description?: string;
+  /**
+   * @minItems 1
+   */
+  steps?: [
+    {
+      days: number;
+      quota: number;
+    },
+    ...{
+      days: number;
+      quota: number;
+    }[],
+  ];
+  /**
+   * A geometric ramp from `from` on day 1 to `to` on day `days`.
+   */
+  curve?: {
+    from: number;
+    to: number;
+    days: number;
+  };
+  /**
+   * One quota per warm-up day.
+   *
+   * @minItems 1
+   */
+  daily?: [number, ...number[]];
+}
+export interface Gates {
+  /**
+   * Below this many messages sent, a day's rates are not judged (the day holds).
+   */
+  minSample?: number;
+  hardBounce: Threshold;
+  complaint: Threshold;
+  deferral?: Threshold;
+}
+/**
+ * Rates in percent of messages sent that day.
+ */
+export interface Threshold {
+  hold?: number;
+  stepBack?: number;
+  pause?: number;
+}
+export interface IspLimit {
+  /**
+   * Destination domains of the provider (not for `default`).
+   */
+  domains?: DomainName[];
+  maxConnections?: number;
+  maxMsgPerConnection?: number;
+  /**
+   * Percent of an IP's daily quota that may go to this provider.
+   */
+  shareOfDailyQuota?: number;
+}
+export interface Tenant {
+  displayName: string;
+  /**
+   * The sender's legal identity, printed in every message ([COMPANY_FULL_ADDRESS]).
+   */
+  company: {
+    name: string;
+    address: string;
+    city?: string;
+    zip?: string;
+    country: string;
+  };
+  mailwizz: {
+    server: Name;
+    customerId?: number;
+    apiKey: SecretRef;
+  };
+  lists?: {
+    [k: string]: MailingList | undefined;
+  };
+  templates?: {
+    [k: string]: Template | undefined;
+  };
+  campaigns?: {
+    [k: string]: Campaign | undefined;
+  };
+}
+/**
+ * Where a secret comes from: an environment variable or a file. Never the secret itself.
+ */
+export interface SecretRef {
+  env?: string;
+  file?: string;
+}
+export interface MailingList {
+  /**
+   * The list's name in MailWizz.
+   */
+  name: string;
+  description?: string;
+  fromName: string;
+  fromEmail: string;
+  replyTo?: string;
+}
+export interface Template {
+  name: string;
+  /**
+   * HTML file, relative to the inventory directory.
+   */
+  file: string;
+}
+export interface Campaign {
+  list: Name;
+  template: Name;
+  subject: string;
+  fromDomain?: DomainName;
+  sendAt?: string;
+  status?: "draft" | "scheduled" | "paused";
+}

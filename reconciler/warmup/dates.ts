@@ -1,0 +1,50 @@
+// Calendar dates as YYYY-MM-DD strings in the operators' time zone. Day arithmetic is done on UTC
+// midnights so daylight-saving changes never make a day 23 or 25 hours long.
+import { ConfigError } from "../errors.ts";
+
+export type LocalDate = string;
+
+const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+
+export function isLocalDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === text;
+}
+
+/** Parses a --date argument, with a message a person can act on. */
+export function parseLocalDate(text: string, what = "--date"): LocalDate {
+  if (!isLocalDate(text)) {
+    throw new ConfigError(`${what}: ${JSON.stringify(text)} is not a calendar date`, [
+      "    expected: YYYY-MM-DD, e.g. 2026-12-01",
+    ]);
+  }
+  return text;
+}
+
+/** The date it is in `timeZone` at the instant `now`. */
+export function localDate(now: Date, timeZone: string): LocalDate {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")}`;
+}
+
+function toUtc(date: LocalDate): number {
+  const [y, m, d] = date.split("-").map(Number);
+  return Date.UTC(y!, m! - 1, d);
+}
+
+export function addDays(date: LocalDate, days: number): LocalDate {
+  return new Date(toUtc(date) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Whole days from a to b (b − a): 0 for the same date, 1 for the next day. */
+export function daysBetween(a: LocalDate, b: LocalDate): number {
+  return Math.round((toUtc(b) - toUtc(a)) / 86_400_000);
+}
