@@ -186,7 +186,7 @@ export interface Schedule {
     ...{
       days: number;
       quota: number;
-    }[],
+    }[]
   ];
   /**
    * A geometric ramp from `from` on day 1 to `to` on day `days`.

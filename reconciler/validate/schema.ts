@@ -19,6 +19,8 @@ type JsonSchema = {
   enum?: unknown[];
   $ref?: string;
   $defs?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  additionalProperties?: JsonSchema | boolean;
 };
 
 // ajv-formats is CJS with a default export; under NodeNext its type is the module namespace.
@@ -91,19 +93,24 @@ function typeName(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** The sub-schema an error's schemaPath points into, following $refs, to read its description. */
-function schemaAt(schema: JsonSchema, schemaPath: string): JsonSchema | undefined {
-  const parts = schemaPath.replace(/^#\//, "").split("/").slice(0, -1);
-  let node: unknown = schema;
-  for (const part of parts) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")];
+/**
+ * The schema that describes the value at a data path, found by walking the schema along the path
+ * (properties, additionalProperties, items, $refs). ajv's own schemaPath is relative to the last $ref,
+ * so it cannot name the parent of an error inside a referenced definition.
+ */
+function schemaForPath(schema: JsonSchema, path: Path): JsonSchema | undefined {
+  let node = resolveRef(schema, schema);
+  for (const segment of path) {
+    if (!node) return undefined;
+    if (typeof segment === "number") node = resolveRef(schema, node.items);
+    else node = resolveRef(schema, node.properties?.[segment] ?? node.additionalProperties);
   }
-  return node as JsonSchema | undefined;
+  return node;
 }
 
-function resolveRef(schema: JsonSchema, node: JsonSchema | undefined): JsonSchema | undefined {
-  if (node?.$ref?.startsWith("#/$defs/")) return schema.$defs?.[node.$ref.slice("#/$defs/".length)];
+function resolveRef(schema: JsonSchema, node: JsonSchema | boolean | undefined): JsonSchema | undefined {
+  if (node === undefined || typeof node === "boolean") return undefined;
+  if (node.$ref?.startsWith("#/$defs/")) return schema.$defs?.[node.$ref.slice("#/$defs/".length)];
   return node;
 }
 
@@ -120,14 +127,13 @@ function toProblem(error: ErrorObject, document: unknown, sources: SourceMap, sc
   const path = pathOf(error.instancePath);
   const value = valueAt(document, path);
   const here = (p: Path, key = false): Problem["location"] => sources.locate(p, { key });
-  const description = resolveRef(schema, schemaAt(schema, error.schemaPath))?.description;
+  const description = schemaForPath(schema, path)?.description;
   const params = error.params as Record<string, unknown>;
 
   switch (error.keyword) {
     case "required": {
       const missing = String(params.missingProperty);
-      const parent = resolveRef(schema, schemaAt(schema, error.schemaPath));
-      const sub = resolveRef(schema, parent?.properties?.[missing]);
+      const sub = schemaForPath(schema, [...path, missing]);
       return {
         severity: "error",
         location: here(path),
@@ -140,7 +146,7 @@ function toProblem(error: ErrorObject, document: unknown, sources: SourceMap, sc
     }
     case "additionalProperties": {
       const extra = String(params.additionalProperty);
-      const parent = resolveRef(schema, schemaAt(schema, error.schemaPath));
+      const parent = schemaForPath(schema, path);
       const allowed = Object.keys(parent?.properties ?? {}).sort();
       const guess = closest(extra, allowed);
       return {

@@ -18,6 +18,7 @@ export const serverRoles: Rule = ({ inventory, error }) => {
       error(["servers"], `no server has role \`${role}\``, {
         expected: "one engine, at least one mailwizz and at least one pmta server",
         fix: `add a server with \`role: ${role}\``,
+        key: true,
       });
     }
   }

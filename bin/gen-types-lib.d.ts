@@ -1,0 +1,3 @@
+export declare const SCHEMA_PATH: string;
+export declare const TYPES_PATH: string;
+export declare function renderInventoryTypes(): Promise<string>;
