@@ -1,12 +1,12 @@
 // The CLI's one error boundary: config errors print their message and details and exit 1; anything
 // else is a bug and asks to be reported. No stack trace for a user's mistake.
 import { Command, CommanderError, Option } from "commander";
-import type { ConfigError } from "../errors.ts";
-import { classify } from "../errors.ts";
+import { classify, ConfigError } from "../errors.ts";
 import { environmentFromProcess } from "./context.ts";
 import type { CliEnvironment } from "./context.ts";
 import type { Output } from "./output.ts";
 import { processOutput } from "./output.ts";
+import { inventorySyncCommand } from "./inventory.ts";
 import { validateCommand } from "./validate.ts";
 import { warmupCommand } from "./warmup.ts";
 
@@ -42,6 +42,20 @@ export function buildProgram(env: CliEnvironment, output: Output, setExit: (code
     );
 
   program
+    .command("inventory")
+    .description("edit the inventory from what the infrastructure allocated")
+    .command("sync")
+    .description(
+      "write the addresses Pulumi allocated (pulumi stack output --json) back into the inventory YAML",
+    )
+    .addOption(inventoryOption())
+    .requiredOption("--outputs <file>", "the JSON of `pulumi stack output --json` (- for standard input)")
+    .option("--dry-run", "print the changes without writing")
+    .action(async (opts: { inventory: string; outputs: string; dryRun?: boolean }) =>
+      setExit(await inventorySyncCommand(opts, output, readStdin)),
+    );
+
+  program
     .command("start")
     .description("the main job on the embedded default: validate the inventory, then print today's warm-up")
     .addOption(inventoryOption())
@@ -52,6 +66,19 @@ export function buildProgram(env: CliEnvironment, output: Output, setExit: (code
     });
 
   return program;
+}
+
+/** Standard input, bounded: stack outputs are a few kilobytes, so 4 MiB means the wrong input. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > 4 * 1024 * 1024)
+      throw new ConfigError("standard input is larger than 4 MiB: is it really stack outputs?");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Runs the CLI and returns the exit code (tests call this directly). */
