@@ -1,0 +1,42 @@
+// The day's quota per VMTA, from either a plain map or the rows of warmupTable(), and what the renderer
+// does with each IP (rendered in the pool, rendered but paused, or left out).
+import type { WarmupRow } from "../../derive/warmup-table.ts";
+import type { WarmupState } from "../../warmup/calendar.ts";
+
+export interface VmtaQuota {
+  readonly quota: number;
+  /** Known when the quotas come from warmupTable(); a plain map gives none. */
+  readonly state?: WarmupState;
+  readonly day?: number;
+  readonly reason?: string;
+}
+
+export type QuotaInput = ReadonlyMap<string, number> | readonly WarmupRow[];
+
+export function quotasByVmta(input: QuotaInput): Map<string, VmtaQuota> {
+  if (input instanceof Map) {
+    return new Map([...(input as ReadonlyMap<string, number>)].map(([vmta, quota]) => [vmta, { quota }]));
+  }
+  return new Map(
+    (input as readonly WarmupRow[]).map((r) => [
+      r.vmta,
+      { quota: r.quota, state: r.state, day: r.day, reason: r.reason },
+    ]),
+  );
+}
+
+/**
+ * - `active`: in its pool, `max-smtp-msg-rate QUOTA/d`.
+ * - `paused` (quota 0 after the start date): the VMTA stays (mail already queued for it keeps its
+ *   identity and DKIM keys) but leaves the pool and gets `max-smtp-msg-rate 1/d`, the smallest cap
+ *   whose meaning is documented: the rate grammar allows `0`, but whether 0 means "stop" or
+ *   "unlimited" is not in the readable guide. The deployer should also pause its queues (pmta pause queue, all domains of the VMTA).
+ * - `omitted`: not rendered at all — pending (nothing can be queued for it yet) or without an address.
+ *   Submissions naming it are refused (reject-invalid-virtual-mta defaults to true).
+ */
+export type VmtaDisposition = "active" | "paused" | "omitted";
+
+export function dispositionOf(quota: VmtaQuota, hasAddress: boolean): VmtaDisposition {
+  if (!hasAddress || quota.state === "pending") return "omitted";
+  return quota.quota > 0 ? "active" : "paused";
+}
