@@ -1,0 +1,11 @@
+export type { Finding, FindingStatus, Severity } from "./finding.ts";
+export { runDnsChecks, dnsExitCode, dkimKeyName } from "./checks.ts";
+export type { DnsCheckOptions } from "./checks.ts";
+export { createDnsClient, parseServer, DEFAULT_TIMEOUT_MS, DEFAULT_TRIES } from "./resolver.ts";
+export type { DnsClient, Outcome, ResolverOptions } from "./resolver.ts";
+export { checkSpf } from "./spf.ts";
+export { countSpfLookups, parseSpf } from "./spf-record.ts";
+export { checkDkim, publicKeyOf } from "./dkim.ts";
+export { checkDmarc, parseDmarc } from "./dmarc.ts";
+export { checkMx } from "./mx.ts";
+export { checkPtr } from "./ptr.ts";
