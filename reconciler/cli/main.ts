@@ -6,7 +6,12 @@ import { environmentFromProcess } from "./context.ts";
 import type { CliEnvironment } from "./context.ts";
 import type { Output } from "./output.ts";
 import { processOutput } from "./output.ts";
+import type { CheckOptions } from "./check.ts";
+import { checkBlocklistsCommand, checkDnsCommand } from "./check.ts";
+import { dkimGenerateCommand, dkimRotateCommand, dkimShowCommand } from "./dkim.ts";
+import { emulateMailwizzCommand } from "./emulate.ts";
 import { inventorySyncCommand } from "./inventory.ts";
+import { renderPmtaCommand } from "./render.ts";
 import { validateCommand } from "./validate.ts";
 import { warmupCommand } from "./warmup.ts";
 
@@ -53,6 +58,108 @@ export function buildProgram(env: CliEnvironment, output: Output, setExit: (code
     .option("--dry-run", "print the changes without writing")
     .action(async (opts: { inventory: string; outputs: string; dryRun?: boolean }) =>
       setExit(await inventorySyncCommand(opts, output, readStdin)),
+    );
+
+  const render = program.command("render").description("print generated configuration");
+  render
+    .command("pmta")
+    .description("the PowerMTA config for today's warm-up quotas (linted before it is printed)")
+    .addOption(inventoryOption())
+    .option("--host <name>", "the PowerMTA server (default: the only one)")
+    .option("--date <YYYY-MM-DD>", "the operators' local date (default: today in the inventory's time zone)")
+    .option("--data-dir <dir>", "embedded store directory (env EMAIL_ENGINE_DATA_DIR)")
+    .option("--no-ledger", "ignore the ledger: quotas as if every past day was unjudged")
+    .option("--revision <rev>", "inventory revision printed in the header (default: its last git commit)")
+    .action(
+      async (opts: {
+        inventory: string;
+        host?: string;
+        date?: string;
+        dataDir?: string;
+        ledger?: boolean;
+        revision?: string;
+      }) => setExit(await renderPmtaCommand(opts, env, output)),
+    );
+
+  const dkim = program
+    .command("dkim")
+    .description("DKIM keys: generate, rotate by a new selector, show the DNS records");
+  const vaultOption = () => new Option("--vault <dir>", "key vault directory (default: .email-engine/dkim)");
+  dkim
+    .command("generate")
+    .description("generate keys (RSA 2048, sealed with EMAIL_ENGINE_MASTER_KEY) for domains that have none")
+    .addOption(inventoryOption())
+    .option("--domain <domain>", "one domain of the inventory")
+    .option("--selector <selector>", "selector (default: the inventory's)")
+    .addOption(vaultOption())
+    .action(async (opts: { inventory: string; domain?: string; selector?: string; vault?: string }) =>
+      setExit(await dkimGenerateCommand(opts, env, output)),
+    );
+  dkim
+    .command("rotate")
+    .description(
+      "start a rotation with a new selector, or move a selector on: pending → published → active → retired",
+    )
+    .addOption(inventoryOption())
+    .requiredOption("--domain <domain>", "the domain")
+    .requiredOption("--selector <selector>", "the new (or rotating) selector")
+    .option("--to <status>", "published, active or retired")
+    .addOption(vaultOption())
+    .action(
+      async (opts: { inventory: string; domain: string; selector: string; to?: string; vault?: string }) =>
+        setExit(await dkimRotateCommand(opts, env, output)),
+    );
+  dkim
+    .command("show")
+    .description("selectors, their status and TXT records (never a private key)")
+    .option("--domain <domain>", "one domain")
+    .option("--json", "machine-readable")
+    .addOption(vaultOption())
+    .action(async (opts: { domain?: string; json?: boolean; vault?: string }) =>
+      setExit(await dkimShowCommand(opts, env, output)),
+    );
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  const check = program
+    .command("check")
+    .description("deliverability monitors: DNS authentication and blocklists");
+  check
+    .command("dns")
+    .description("SPF, DKIM, DMARC, MX, PTR and FCrDNS of every sending domain and IP")
+    .addOption(inventoryOption())
+    .option(
+      "--resolver <host:port>",
+      "DNS resolver, repeatable (default: the inventory's monitoring.resolvers)",
+      collect,
+      [],
+    )
+    .option("--timeout <ms>", "per-try DNS timeout in milliseconds (default 2000)")
+    .option("--dkim-keys <dir>", "DKIM keys as <selector>._domainkey.<domain>.pem (default: the key vault)")
+    .option("--json", "one object per finding")
+    .action(async (opts: CheckOptions) => setExit(await checkDnsCommand(opts, env, output)));
+  check
+    .command("blocklists")
+    .description("every sending IP and domain on the configured DNS blocklists; results kept with history")
+    .addOption(inventoryOption())
+    .option(
+      "--resolver <host:port>",
+      "DNS resolver, repeatable (default: the inventory's monitoring.resolvers)",
+      collect,
+      [],
+    )
+    .option("--timeout <ms>", "per-try DNS timeout in milliseconds (default 2000)")
+    .option("--data-dir <dir>", "embedded store directory (env EMAIL_ENGINE_DATA_DIR)")
+    .option("--json", "one object per finding")
+    .action(async (opts: CheckOptions) => setExit(await checkBlocklistsCommand(opts, env, output)));
+
+  const emulate = program.command("emulate").description("run a stand-in for an external system");
+  emulate
+    .command("mailwizz")
+    .description("MailWizz 2.x API contract emulator on 127.0.0.1 (prints its base URL)")
+    .option("--port <n>", "TCP port (default: a free one)", (v) => Number(v))
+    .option("--api-key <key>", "the key it accepts (default: a random one, printed)")
+    .action(async (opts: { port?: number; apiKey?: string }) =>
+      setExit(await emulateMailwizzCommand(opts, output)),
     );
 
   program

@@ -12,6 +12,20 @@ export type DomainName = string;
  * A calendar date, YYYY-MM-DD, in the platform's time zone.
  */
 export type LocalDate = string;
+export type BlocklistId =
+  | "abusix"
+  | "barracuda"
+  | "mailspike"
+  | "psbl"
+  | "spamcop"
+  | "spamhaus-dbl"
+  | "spamhaus-zen"
+  | "spamhaus-zrd"
+  | "spamrats"
+  | "surbl"
+  | "uceprotect-1"
+  | "uceprotect-2"
+  | "uribl";
 
 /**
  * The desired state of the sending platform. Every YAML file under inventory/ holds some of these top-level sections; the loader merges them into this one document.
@@ -53,6 +67,7 @@ export interface Inventory {
     default: IspLimit;
     [k: string]: IspLimit | undefined;
   };
+  monitoring?: Monitoring;
   /**
    * Tenants (brands) by name.
    */
@@ -205,9 +220,13 @@ export interface Schedule {
 }
 export interface Gates {
   /**
-   * Below this many messages sent, a day's rates are not judged (the day holds).
+   * A day is judged once it sent this many messages, or 80 % of its quota when the quota is smaller; below that it holds.
    */
   minSample?: number;
+  /**
+   * How long a pause lasts before the IP resumes at the warm-up day it had (default 3).
+   */
+  pauseDays?: number;
   hardBounce: Threshold;
   complaint: Threshold;
   deferral?: Threshold;
@@ -231,6 +250,54 @@ export interface IspLimit {
    * Percent of an IP's daily quota that may go to this provider.
    */
   shareOfDailyQuota?: number;
+}
+/**
+ * Deliverability monitors: the DNS resolvers they ask and the blocklists they watch.
+ */
+export interface Monitoring {
+  /**
+   * Resolvers as IPv4[:PORT] or [IPv6][:PORT]: a local recursive resolver (unbound on the engine host), never a public one (blocklists refuse those).
+   *
+   * @minItems 1
+   */
+  resolvers?: [string, ...string[]];
+  /**
+   * Per-try DNS timeout (default 2000).
+   */
+  timeoutMs?: number;
+  /**
+   * Tries per lookup (default 2).
+   */
+  tries?: number;
+  blocklists?: {
+    /**
+     * Lists not to query (e.g. barracuda until the resolver is registered with Barracuda).
+     */
+    disabled?: BlocklistId[];
+    /**
+     * Access keys by list: Spamhaus DQS key (spamhaus-zen, spamhaus-dbl, spamhaus-zrd), Abusix key. A key switches the list to its keyed zone; spamhaus-zrd and abusix are queried only with one.
+     */
+    keys?: {
+      [k: string]: SecretRef | undefined;
+    };
+    /**
+     * Zone overrides by list, e.g. a local rbldnsd mirror of an rsync feed.
+     */
+    zones?: {
+      [k: string]: DomainName | undefined;
+    };
+    /**
+     * Queries in flight per zone (default 8).
+     */
+    concurrencyPerZone?: number;
+  };
+}
+/**
+ * Where a secret comes from: an environment variable or a file. Never the secret itself.
+ */
+export interface SecretRef {
+  env?: string;
+  file?: string;
 }
 export interface Tenant {
   displayName: string;
@@ -258,13 +325,6 @@ export interface Tenant {
   campaigns?: {
     [k: string]: Campaign | undefined;
   };
-}
-/**
- * Where a secret comes from: an environment variable or a file. Never the secret itself.
- */
-export interface SecretRef {
-  env?: string;
-  file?: string;
 }
 export interface MailingList {
   /**
