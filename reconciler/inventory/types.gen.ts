@@ -121,6 +121,119 @@ export interface Server {
    * The server already exists: import it instead of creating it.
    */
   adopt?: boolean;
+  ssh?: SshAccess;
+  pmta?: PmtaHost;
+  mailwizz?: MailwizzInstall;
+}
+/**
+ * How the engine reaches the server over SSH. The host key is pinned: no trust on first use.
+ */
+export interface SshAccess {
+  /**
+   * Login user (default root).
+   */
+  user?: string;
+  /**
+   * SSH port (default 22).
+   */
+  port?: number;
+  /**
+   * The server's host public key line (`ssh-ed25519 AAAA…`) or its fingerprint (`SHA256:…`).
+   */
+  hostKey: string;
+  privateKey: SecretRef;
+}
+/**
+ * The engine's private key for this server.
+ */
+export interface SecretRef {
+  env?: string;
+  file?: string;
+}
+/**
+ * PowerMTA settings of a server with role pmta.
+ */
+export interface PmtaHost {
+  /**
+   * Default: postmaster@ the host's parent domain.
+   */
+  postmaster?: string;
+  /**
+   * A lower-case name: letters, digits and dashes, starting with a letter or digit.
+   */
+  smtpUser?: string;
+  smtpPassword?: SecretRef1;
+  /**
+   * PEM path on the host for STARTTLS on the listeners.
+   */
+  tlsCertificate?: string;
+  /**
+   * SMTP listeners as CIDR:PORT (default 127.0.0.1:25 and 0/0:587).
+   */
+  listeners?: string[];
+  /**
+   * HTTP management port (default 8080).
+   */
+  httpMgmtPort?: number;
+  /**
+   * Where PowerMTA's config lives (default /etc/pmta).
+   */
+  configDir?: string;
+  /**
+   * Config backups kept on the host (default 10).
+   */
+  keepBackups?: number;
+}
+/**
+ * Its password, written to the host in a 0600 file.
+ */
+export interface SecretRef1 {
+  env?: string;
+  file?: string;
+}
+/**
+ * A MailWizz install on a server with role mailwizz.
+ */
+export interface MailwizzInstall {
+  /**
+   * API base URL, with or without index.php.
+   */
+  apiUrl?: string;
+  /**
+   * Major version: 2 authenticates with X-Api-Key, 1 signs requests (default 2).
+   */
+  version?: 1 | 2;
+  /**
+   * MailWizz's MySQL/MariaDB, where delivery servers are written (the API cannot write them).
+   */
+  database?: {
+    /**
+     * Default 127.0.0.1 (on the MailWizz host, through the SSH tunnel).
+     */
+    host?: string;
+    /**
+     * Default 3306.
+     */
+    port?: number;
+    name: string;
+    user: string;
+    password: SecretRef2;
+    /**
+     * Default mw_.
+     */
+    tablePrefix?: string;
+    /**
+     * Reach the database through an SSH tunnel to this server (default true).
+     */
+    tunnel?: boolean;
+  };
+}
+/**
+ * Where a secret comes from: an environment variable or a file. Never the secret itself.
+ */
+export interface SecretRef2 {
+  env?: string;
+  file?: string;
 }
 export interface Domain {
   tenant: Name;
@@ -278,7 +391,7 @@ export interface Monitoring {
      * Access keys by list: Spamhaus DQS key (spamhaus-zen, spamhaus-dbl, spamhaus-zrd), Abusix key. A key switches the list to its keyed zone; spamhaus-zrd and abusix are queried only with one.
      */
     keys?: {
-      [k: string]: SecretRef | undefined;
+      [k: string]: SecretRef2 | undefined;
     };
     /**
      * Zone overrides by list, e.g. a local rbldnsd mirror of an rsync feed.
@@ -291,13 +404,6 @@ export interface Monitoring {
      */
     concurrencyPerZone?: number;
   };
-}
-/**
- * Where a secret comes from: an environment variable or a file. Never the secret itself.
- */
-export interface SecretRef {
-  env?: string;
-  file?: string;
 }
 export interface Tenant {
   displayName: string;
@@ -314,7 +420,7 @@ export interface Tenant {
   mailwizz: {
     server: Name;
     customerId?: number;
-    apiKey: SecretRef;
+    apiKey: SecretRef2;
   };
   lists?: {
     [k: string]: MailingList | undefined;

@@ -397,6 +397,28 @@ const cases: Case[] = [
     errors: ["isp-limits.yaml:15:15: ispLimits.yahoo.domains[0]: gmail.com is already listed under `gmail`"],
   },
   {
+    name: "an SSH host key that is neither a key nor a fingerprint",
+    edits: [
+      {
+        file: "servers.yaml",
+        replace: "    hostname: pmta.sos-mail.com",
+        with: "    hostname: pmta.sos-mail.com\n    ssh:\n      hostKey: AAAAC3NzaC1lZDI1NTE5AAAAIB\n      privateKey: { env: SSH_KEY }",
+      },
+    ],
+    errors: ["servers.yaml:21:16: servers.pmta.ssh.hostKey: not an SSH host key or fingerprint"],
+  },
+  {
+    name: "PowerMTA settings on the MailWizz server",
+    edits: [
+      {
+        file: "servers.yaml",
+        replace: "    hostname: mw.sos-mail.com",
+        with: "    hostname: mw.sos-mail.com\n    pmta: { smtpUser: mailwizz }",
+      },
+    ],
+    errors: ["servers.yaml:15:5: servers.mailwizz.pmta: `pmta` settings on a server with role mailwizz"],
+  },
+  {
     name: "no PowerMTA server at all",
     edits: [{ file: "servers.yaml", replace: "    role: pmta", with: "    role: engine" }],
     errors: [

@@ -30,6 +30,8 @@ describe("the example inventory (integration)", () => {
       "203.0.113.13 is a documentation address: replace before deploying",
       "203.0.113.14 is a documentation address: replace before deploying",
       "198.51.100.10 is a documentation address: replace before deploying",
+      "host key placeholder: replace before deploying",
+      "host key placeholder: replace before deploying",
     ]);
   });
 

@@ -14,7 +14,7 @@ import {
 import { ispDomains } from "./isp.ts";
 import { defaultsResolve, operatorCidrsValid, sendingHoursOrdered, timezoneExists } from "./platform.ts";
 import { scheduleHasOneShape, scheduleIncreases } from "./schedules.ts";
-import { serverAddresses, serverRoles } from "./servers.ts";
+import { roleSettings, serverAddresses, serverRoles, sshHostKeys } from "./servers.ts";
 import {
   campaignReferencesResolve,
   listNamesUnique,
@@ -33,6 +33,8 @@ export const RULES: readonly Rule[] = [
   operatorCidrsValid,
   serverRoles,
   serverAddresses,
+  sshHostKeys,
+  roleSettings,
   domainTenantExists,
   domainMx,
   domainHasIps,

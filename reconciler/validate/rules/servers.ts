@@ -46,3 +46,40 @@ export const serverAddresses: Rule = ({ inventory, error, warn }) => {
     }
   }
 };
+
+const HOST_KEY_LINE = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+const HOST_KEY_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
+
+/** A pinned host key must be a key line or a SHA256 fingerprint; a marked placeholder only warns. */
+export const sshHostKeys: Rule = ({ inventory, error, warn }) => {
+  for (const [name, server] of entries(inventory.servers)) {
+    const hostKey = server.ssh?.hostKey;
+    if (hostKey === undefined) continue;
+    const path = ["servers", name, "ssh", "hostKey"];
+    if (/replace/i.test(hostKey)) {
+      warn(path, "host key placeholder: replace before deploying", {
+        expected: "the server's host key fingerprint: ssh-keyscan HOST | ssh-keygen -lf -",
+      });
+    } else if (!HOST_KEY_LINE.test(hostKey) && !HOST_KEY_FINGERPRINT.test(hostKey)) {
+      error(path, "not an SSH host key or fingerprint", {
+        expected: "`ssh-ed25519 AAAA…` or `SHA256:` followed by 43 base64 characters",
+        fix: "copy it from `ssh-keyscan HOST | ssh-keygen -lf -` run on a trusted network",
+      });
+    }
+  }
+};
+
+/** Role-specific settings belong to servers of that role. */
+export const roleSettings: Rule = ({ inventory, error }) => {
+  for (const [name, server] of entries(inventory.servers)) {
+    for (const role of ["pmta", "mailwizz"] as const) {
+      if (server[role] !== undefined && server.role !== role) {
+        error(["servers", name, role], `\`${role}\` settings on a server with role ${server.role}`, {
+          expected: `\`${role}:\` only under a server with \`role: ${role}\``,
+          fix: "move these settings to the right server, or fix the role",
+          key: true,
+        });
+      }
+    }
+  }
+};
