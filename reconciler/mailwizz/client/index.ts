@@ -19,7 +19,7 @@ export {
 export type { FieldError } from "./errors.ts";
 export { missingRequiredTags, formatSendAt } from "./content.ts";
 export type { MailwizzLogEvent } from "./transport.ts";
-export type { ListInput, ListCompanyInput } from "./lists.ts";
+export type { ListInput, ListCompanyInput, ListUpdate } from "./lists.ts";
 export type { SubscriberInput, SubscriberUpdate } from "./subscribers.ts";
 export type { TemplateInput } from "./templates.ts";
 export type { CampaignInput, CampaignTemplateInput } from "./campaigns.ts";

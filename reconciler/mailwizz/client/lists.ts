@@ -33,6 +33,11 @@ export interface ListInput {
   readonly company: ListCompanyInput;
 }
 
+/** The fields of a list update; company and notifications are left as they are. */
+export type ListUpdate = Partial<
+  Pick<ListInput, "name" | "description" | "displayName" | "fromName" | "fromEmail" | "replyTo" | "subject">
+>;
+
 const DEFAULT_ADDRESS_FORMAT =
   "[COMPANY_NAME]\n[COMPANY_ADDRESS_1] [COMPANY_ADDRESS_2]\n[COMPANY_CITY] [COMPANY_ZONE] [COMPANY_ZIP]\n[COMPANY_COUNTRY]";
 
@@ -99,6 +104,27 @@ export class Lists {
     const uid = text(envelope.list_uid);
     if (uid === "") throw new MailwizzProtocolError("MailWizz POST lists: no list_uid in the answer");
     return uid;
+  }
+
+  /**
+   * Changes a list (PUT lists/{uid}): only the fields given are sent, MailWizz keeps the others.
+   * A PUT that sets values is safe to repeat.
+   */
+  async update(listUid: string, input: ListUpdate): Promise<void> {
+    await this.transport.request({
+      method: "PUT",
+      route: `lists/${listUid}`,
+      retry: "safe",
+      body: {
+        general: { name: input.name, description: input.description, display_name: input.displayName },
+        defaults: {
+          from_name: input.fromName,
+          from_email: input.fromEmail,
+          reply_to: input.replyTo,
+          subject: input.subject,
+        },
+      },
+    });
   }
 
   /** The list, or null when MailWizz says it does not exist. */

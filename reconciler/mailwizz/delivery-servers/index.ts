@@ -13,7 +13,9 @@ export type {
   WritableStatus,
 } from "./types.ts";
 export { SERVER_PROTOCOLS, SERVER_STATUSES } from "./types.ts";
-export { openMysqlStore } from "./mysql.ts";
+export { openMysqlStore, serverTableName } from "./mysql.ts";
+export { openMysqlServerSource } from "./mysql-source.ts";
+export type { MysqlServerSource } from "./mysql-source.ts";
 export type { MysqlStoreOptions } from "./mysql.ts";
 export { MemoryDeliveryServerStore, MemoryServerTable, toObserved } from "./memory.ts";
 export type { NewServerRow, ServerRow, ServerRowPatch, ServerTable } from "./memory.ts";

@@ -38,12 +38,18 @@ export interface MysqlStoreOptions {
   readonly tunnel?: TunnelOptions;
 }
 
-export async function openMysqlStore(options: MysqlStoreOptions): Promise<DeliveryServerStore> {
-  const prefix = options.tablePrefix ?? "mw_";
+/** `{prefix}delivery_server`, quoted; the prefix is checked because it goes into SQL text. */
+export function serverTableName(tablePrefix: string | undefined): string {
+  const prefix = tablePrefix ?? "mw_";
   if (!/^[A-Za-z0-9_]{0,32}$/.test(prefix))
     throw new ConfigError(
       `MailWizz table prefix ${JSON.stringify(prefix)} may hold only letters, digits and _`,
     );
+  return `\`${prefix}delivery_server\``;
+}
+
+export async function openMysqlStore(options: MysqlStoreOptions): Promise<DeliveryServerStore> {
+  const table = serverTableName(options.tablePrefix);
   const tunnel: Tunnel | undefined = options.tunnel
     ? await openTunnel(options.tunnel, { host: options.host, port: options.port ?? 3306 })
     : undefined;
@@ -61,7 +67,7 @@ export async function openMysqlStore(options: MysqlStoreOptions): Promise<Delive
     // The server's own time zone for NOW(); dates are not read back.
     dateStrings: true,
   });
-  return new MysqlStore(pool, options, `\`${prefix}delivery_server\``, tunnel);
+  return new MysqlStore(pool, options, table, tunnel);
 }
 
 class MysqlStore implements DeliveryServerStore {

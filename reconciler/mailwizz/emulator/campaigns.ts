@@ -5,7 +5,7 @@ import { validate } from "./lists.ts";
 import { arr, str } from "./php.ts";
 import type { PhpArray } from "./php.ts";
 import { newUid } from "./store.ts";
-import type { CampaignRow, CampaignStatus, EmulatorStore } from "./store.ts";
+import type { CampaignRow, CampaignStatus } from "./store.ts";
 import { base64Decode } from "./templates.ts";
 
 const UNSUBSCRIBE_TAGS = [
@@ -45,19 +45,19 @@ function fieldErrors(input: Record<string, string>): Record<string, string> {
   return errors;
 }
 
-function serverIds(store: EmulatorStore, value: PhpArray[string] | undefined): number[] {
+async function serverIds(ctx: RequestContext, value: PhpArray[string] | undefined): Promise<number[]> {
   if (value === undefined) return [];
   const raw = typeof value === "string" ? value.split(",") : Object.values(value).map(String);
   const usable = new Set(
-    store.deliveryServers
-      .filter((s) => s.customer_id === null || s.customer_id === store.customerId)
-      .map((s) => s.server_id),
+    (await ctx.servers.all())
+      .filter((s) => s.customerId === null || s.customerId === ctx.store.customerId)
+      .map((s) => s.serverId),
   );
   // MailWizz keeps only ids of servers the customer may use; the others are dropped silently.
   return [...new Set(raw.map((x) => Number.parseInt(x.trim(), 10)))].filter((id) => usable.has(id));
 }
 
-export const createCampaign: Handler = (ctx): Answer => {
+export const createCampaign: Handler = async (ctx): Promise<Answer> => {
   if (!ctx.isPost) return onlyPost;
   const store = ctx.store;
   const input = arr(ctx.body, "campaign") ?? {};
@@ -113,7 +113,7 @@ export const createCampaign: Handler = (ctx): Answer => {
     date_added: store.nowDb(),
     content,
     plain_text: base64Decode(str(template, "plain_text")),
-    delivery_server_ids: serverIds(store, input.delivery_servers),
+    delivery_server_ids: await serverIds(ctx, input.delivery_servers),
     options,
   };
   store.campaigns.push(row);

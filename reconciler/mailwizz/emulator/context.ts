@@ -1,9 +1,13 @@
 // What a route handler sees and returns, and the answer helpers shared by every controller.
+import type { DeliveryServerSource } from "./servers.ts";
 import type { PhpArray } from "./php.ts";
 import type { EmulatorStore } from "./store.ts";
 
 export interface RequestContext {
+  /** The database, seen as the API key's customer (store.customerId is that customer's id). */
   readonly store: EmulatorStore;
+  /** Where delivery-server rows are read: the store's own, or MailWizz's tables in MariaDB. */
+  readonly servers: DeliveryServerSource;
   /** Decoded and cleaned query string ($_GET). */
   readonly query: PhpArray;
   /** Decoded and cleaned body ($_POST for POST, getRestParams() for PUT/DELETE). */
@@ -26,7 +30,7 @@ export interface Answer {
   readonly body: unknown;
 }
 
-export type Handler = (ctx: RequestContext) => Answer;
+export type Handler = (ctx: RequestContext) => Answer | Promise<Answer>;
 
 export function ok(body: Record<string, unknown>, status = 200): Answer {
   return { status, body: { status: "success", ...body } };

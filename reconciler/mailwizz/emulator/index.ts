@@ -4,3 +4,5 @@ export type { EmulatorOptions, MailwizzEmulator, RecordedRequest } from "./serve
 export type { AccessMode } from "./access.ts";
 export { EmulatorStore, newUid } from "./store.ts";
 export type { DeliveryServerRow } from "./store.ts";
+export { memoryServerSource } from "./servers.ts";
+export type { DeliveryServerSource } from "./servers.ts";

@@ -1,6 +1,6 @@
 // ListsController, List_fieldsController, List_segmentsController (reference §3.1–§3.3).
 import type { Answer, Handler, RequestContext } from "./context.ts";
-import { fail, isEmail, objectOrEmpty, ok, onlyPost, paged } from "./context.ts";
+import { fail, isEmail, objectOrEmpty, ok, onlyPost, onlyPut, paged } from "./context.ts";
 import { arr } from "./php.ts";
 import type { PhpArray } from "./php.ts";
 import { COUNTRIES, newUid } from "./store.ts";
@@ -165,6 +165,37 @@ export const viewList: Handler = (ctx) => {
   const list = visibleList(ctx);
   if (list === undefined) return fail(404, "The list does not exist.");
   return ok({ data: { record: renderList(list) } });
+};
+
+/**
+ * PUT lists/{L}: the same blocks as create, each optional; a block's fields override the stored ones
+ * and the whole list is validated again, block by block, before anything is saved (reference §3.1).
+ */
+export const updateList: Handler = (ctx) => {
+  if (!ctx.isPut) return onlyPut;
+  const list = visibleList(ctx);
+  if (list === undefined) return fail(404, "The list does not exist.");
+  const given = (name: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(arr(ctx.body, name) ?? {})) if (typeof v === "string") out[k] = v;
+    return out;
+  };
+  const companyGiven = given("company");
+  const merged: Record<string, string> = { ...list.company, ...companyGiven };
+  // A country name given now replaces the stored id (looked up again by company()).
+  if (companyGiven.country !== undefined && companyGiven.country_id === undefined) delete merged.country_id;
+  const blocks = {
+    general: { ...list.general, ...given("general") },
+    defaults: { ...list.defaults, ...given("defaults") },
+    notifications: { ...list.notifications, ...given("notifications") },
+    company: company(merged),
+  };
+  for (const name of ["general", "defaults", "notifications", "company"] as const) {
+    const errors = validate(blocks[name], RULES[name]);
+    if (Object.keys(errors).length > 0) return fail(422, { [name]: errors });
+  }
+  Object.assign(list, blocks);
+  return ok({});
 };
 
 export const indexLists: Handler = (ctx) => {

@@ -1,5 +1,5 @@
-// Campaign stats, bounces, unsubscribes, delivery logs (reference §3.6, §3.7) and the read-only
-// delivery servers (§4.1).
+// Campaign stats, bounces, unsubscribes, delivery logs (reference §3.6, §3.7). The read-only delivery
+// servers (§4.1) are in servers.ts.
 import { campaignOf } from "./campaigns.ts";
 import type { Handler } from "./context.ts";
 import { fail, ok, onlyPost, paged } from "./context.ts";
@@ -155,31 +155,4 @@ export const deliveryLogByMessageId: Handler = (ctx) => {
     store.campaigns.find((c) => c.campaign_id === log.campaign_id && c.customer_id === store.customerId);
   if (log === undefined || campaign === undefined) return fail(404, "The delivery log does not exist!");
   return ok({ data: { record: renderLog(store, campaign, log) } });
-};
-
-function renderServer(s: EmulatorStore["deliveryServers"][number]): unknown {
-  return {
-    server_id: String(s.server_id),
-    type: s.type,
-    name: s.name,
-    hostname: s.hostname,
-    status: s.status,
-  };
-}
-
-/** Only servers the API key's customer owns; system servers (customer_id NULL) never show (§4.1). */
-function ownServers(store: EmulatorStore): EmulatorStore["deliveryServers"] {
-  return store.deliveryServers.filter((s) => s.customer_id === store.customerId);
-}
-
-export const indexDeliveryServers: Handler = (ctx) => {
-  const rows = ownServers(ctx.store).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return paged(rows, ctx.query, renderServer);
-};
-
-export const viewDeliveryServer: Handler = (ctx) => {
-  const id = Number(ctx.params.server_id);
-  const server = ownServers(ctx.store).find((s) => s.server_id === id);
-  if (server === undefined) return fail(404, "The server does not exist.");
-  return ok({ data: { record: renderServer(server) } });
 };

@@ -3,17 +3,16 @@
 // honours `_method` and X-HTTP-Method-Override), while handlers check the real method themselves.
 import { createCampaign, indexCampaigns, markSent, pauseUnpause, viewCampaign } from "./campaigns.ts";
 import type { Handler } from "./context.ts";
-import { createList, indexLists, listFields, listSegments, viewList } from "./lists.ts";
+import { createList, indexLists, listFields, listSegments, updateList, viewList } from "./lists.ts";
 import {
   campaignStats,
   createBounce,
   deliveryLogByMessageId,
   indexBounces,
   indexDeliveryLogs,
-  indexDeliveryServers,
   indexUnsubscribes,
-  viewDeliveryServer,
 } from "./reports.ts";
+import { indexDeliveryServers, viewDeliveryServer } from "./servers.ts";
 import {
   bulkSubscribers,
   createSubscriber,
@@ -47,6 +46,7 @@ export const ROUTES: readonly Route[] = [
   { verb: "GET", pattern: "lists", handler: indexLists },
   { verb: "POST", pattern: "lists", handler: createList },
   { verb: "GET", pattern: "lists/:list_uid", handler: viewList },
+  { verb: "PUT", pattern: "lists/:list_uid", handler: updateList },
   { verb: "GET", pattern: "lists/:list_uid/fields", handler: listFields },
   { verb: "GET", pattern: "lists/:list_uid/segments", handler: listSegments },
   { verb: "GET", pattern: "lists/:list_uid/subscribers", handler: indexSubscribers },

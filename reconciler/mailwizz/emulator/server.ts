@@ -11,6 +11,8 @@ import { fail, phpJsonEncode } from "./context.ts";
 import { cleanValue, parseStr } from "./php.ts";
 import type { PhpArray, PhpValue } from "./php.ts";
 import { isUnprotected, matchRoute } from "./routes.ts";
+import type { DeliveryServerSource } from "./servers.ts";
+import { memoryServerSource } from "./servers.ts";
 import { EmulatorStore } from "./store.ts";
 
 export interface EmulatorOptions {
@@ -27,6 +29,17 @@ export interface EmulatorOptions {
   readonly maxInputVars?: number;
   /** Keep `requests` (default true; the long-running CLI emulator turns it off). */
   readonly recordRequests?: boolean;
+  /**
+   * More customers, each with its own 2.x API key (customer ids other than store.customerId, which
+   * `access` authenticates). Each sees only its own lists, templates, campaigns and servers.
+   */
+  readonly customers?: readonly { readonly apiKey: string; readonly customerId: number }[];
+  /**
+   * Where the delivery-server routes (and campaign delivery_servers) read rows: by default the
+   * emulator's own table; `openMysqlServerSource()` reads MailWizz's table in a MariaDB instead, the
+   * one the SQL store writes. The caller closes it.
+   */
+  readonly deliveryServers?: DeliveryServerSource;
 }
 
 export interface RecordedRequest {
@@ -102,8 +115,23 @@ function decodeBody(method: string, contentType: string, text: string, maxVars: 
   return parseStr(text);
 }
 
+/** The same database seen by another customer: only `customerId` differs, every row is shared. */
+function asCustomer(store: EmulatorStore, customerId: number): EmulatorStore {
+  if (customerId === store.customerId) return store;
+  return new Proxy(store, {
+    get: (target, prop, receiver) =>
+      prop === "customerId" ? customerId : (Reflect.get(target, prop, receiver) as unknown),
+  });
+}
+
 export async function startMailwizzEmulator(options: EmulatorOptions): Promise<MailwizzEmulator> {
   const store = new EmulatorStore(options.now);
+  const servers = options.deliveryServers ?? memoryServerSource(store);
+  const customers = options.customers ?? [];
+  for (const c of customers) {
+    if (c.customerId === store.customerId || c.apiKey === "")
+      throw new Error(`emulator customer ${c.customerId}: needs its own id and a non-empty key`);
+  }
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
   const limit = options.maxBodyBytes ?? 8 * 1024 * 1024;
@@ -167,10 +195,20 @@ export async function startMailwizzEmulator(options: EmulatorOptions): Promise<M
     const match = matchRoute(requestType, path);
     if (match === undefined) return send(res, fail(404, "Page not found."));
 
+    let customerId = store.customerId;
     if (!isUnprotected(match.route)) {
       const host = req.headers.host ?? "127.0.0.1";
+      let access = options.access;
+      if (access.version === "2.x") {
+        const key = String(req.headers["x-api-key"] || req.headers["x-mw-public-key"] || "");
+        const other = customers.find((c) => c.apiKey === key);
+        if (other) {
+          access = { version: "2.x", apiKey: other.apiKey };
+          customerId = other.customerId;
+        }
+      }
       const denied = checkAccess(
-        options.access,
+        access,
         store,
         {
           headers: req.headers,
@@ -185,7 +223,8 @@ export async function startMailwizzEmulator(options: EmulatorOptions): Promise<M
     }
     const ipHeader = req.headers["x-mw-remote-addr"] ?? req.headers["x-remote-addr"];
     const ctx: RequestContext = {
-      store,
+      store: asCustomer(store, customerId),
+      servers,
       query,
       body,
       params: match.params,
@@ -195,7 +234,7 @@ export async function startMailwizzEmulator(options: EmulatorOptions): Promise<M
       isPost: method === "POST",
       remoteAddr: typeof ipHeader === "string" ? ipHeader : (req.socket.remoteAddress ?? ""),
     };
-    send(res, match.route.handler(ctx));
+    send(res, await match.route.handler(ctx));
   };
 
   const server = createServer((req, res) => {
