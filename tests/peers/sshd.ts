@@ -1,5 +1,6 @@
 // Test peer: a real OpenSSH sshd on 127.0.0.1 (free port, throwaway host and user keys) whose sessions
-// find the `pmta` fixture (tests/peers/pmta-fixture.sh) on their PATH. A temp directory stands for
+// find the `pmta` stand-in (reconciler/pmta/local/pmta-standin.sh, shared with the local sandbox host)
+// on their PATH. A temp directory stands for
 // /etc/pmta; the fixture keeps its state (command log, running config, fault switches) next to it.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { mkdtemp, mkdir, readFile, rm, writeFile, chmod } from "node:fs/promises";
@@ -14,7 +15,7 @@ import { quote } from "../../reconciler/pmta/host/quote.ts";
 import type { HostConnectOptions } from "../../reconciler/pmta/host/ssh.ts";
 
 const run = promisify(execFile);
-const FIXTURE = fileURLToPath(new URL("./pmta-fixture.sh", import.meta.url));
+const FIXTURE = fileURLToPath(new URL("../../reconciler/pmta/local/pmta-standin.sh", import.meta.url));
 const SSHD = "/usr/sbin/sshd";
 
 export type PmtaFault = "test-config" | "reload" | "show-status" | "show-vmtas";

@@ -5,12 +5,14 @@ import type { ExtraFile, LintProblem } from "./deploy.ts";
 import { readRemoteFile, remoteFileState, removeTempFiles, restoreCopy, sha256Hex } from "./files.ts";
 import type { HostLogger, Redactor } from "./log.ts";
 import { sh } from "./quote.ts";
-import type { HostSession } from "./ssh.ts";
+import type { HostSession } from "./session.ts";
 import { parseStatus, parseVmtaNames } from "./status.ts";
 
 /** What differs between the rendered state and the live host. */
 export interface DeployPlan {
   configChanged: boolean;
+  /** The bytes differ but `equivalent` judged them the same: the live config is kept. */
+  configEquivalent: boolean;
   configExisted: boolean;
   changedFiles: { file: ExtraFile; existed: boolean }[];
 }
@@ -46,12 +48,17 @@ export async function readPlan(
   configText: string,
   extraFiles: readonly ExtraFile[],
   maxConfigBytes: number,
+  equivalent?: (live: string, desired: string) => boolean,
 ): Promise<DeployPlan> {
   // Leftovers of a deploy that lost its connection: safe to remove while we hold the lock.
   await removeTempFiles(session, [configPath, ...extraFiles.map((f) => f.path)]);
   const live = await readRemoteFile(session, configPath, maxConfigBytes);
+  const differs = live === null || !live.equals(Buffer.from(configText));
+  const same =
+    live !== null && differs && equivalent !== undefined && equivalent(live.toString("utf8"), configText);
   const plan: DeployPlan = {
-    configChanged: live === null || !live.equals(Buffer.from(configText)),
+    configChanged: differs && !same,
+    configEquivalent: same,
     configExisted: live !== null,
     changedFiles: [],
   };

@@ -1,5 +1,5 @@
-// Deploy a rendered PowerMTA config over SSH (issue 3 part 4; reference/powermta.md §2 "Deploy
-// procedure"). lint → lock → read live → (equal: stop) → backup → extra files → upload → atomic move →
+// Deploy a rendered PowerMTA config through a HostTransport: SSH in production, the local sandbox for
+// the embedded default and tests (issue 3 part 4; reference/powermta.md §2 "Deploy procedure"). lint → lock → read live → (equal: stop) → backup → extra files → upload → atomic move →
 // `pmta test config` (fails: restore, no reload) → `pmta reload` → verify; any failure after the move
 // restores the previous files and reloads them. The lock is released on every path.
 import { randomBytes } from "node:crypto";
@@ -20,7 +20,8 @@ import { acquireHostLock, type HostLock } from "./lock.ts";
 import { Redactor, silentLogger, type HostLogger } from "./log.ts";
 import { sh } from "./quote.ts";
 import { StepRecorder, type DeployReport } from "./report.ts";
-import { connectHost, type HostConnectOptions, type HostSession } from "./ssh.ts";
+import type { HostSession, HostTransport } from "./session.ts";
+import { sshTransport, type HostConnectOptions } from "./ssh.ts";
 
 export interface DeployPaths {
   /** The live config, /etc/pmta/config in production. */
@@ -50,7 +51,10 @@ export interface DeployHooks {
 }
 
 export interface DeployOptions {
-  connection: HostConnectOptions;
+  /** SSH to the host. Give this or `transport`. */
+  connection?: HostConnectOptions;
+  /** Any other way to reach the host (the local sandbox). Wins over `connection`. */
+  transport?: HostTransport;
   paths: DeployPaths;
   configText: string;
   extraFiles?: readonly ExtraFile[];
@@ -67,6 +71,17 @@ export interface DeployOptions {
   clock?: () => Date;
   logger?: HostLogger;
   hooks?: DeployHooks;
+  /**
+   * Live and desired config texts that differ but mean the same (e.g. only comments or the header's
+   * revision differ): the config is then left as it is and not reloaded. Default: byte equality only.
+   */
+  equivalent?: (live: string, desired: string) => boolean;
+}
+
+function transportOf(options: DeployOptions): HostTransport {
+  if (options.transport) return options.transport;
+  if (options.connection) return sshTransport(options.connection);
+  throw new ConfigError("deployPmtaConfig needs a connection or a transport");
 }
 
 const NO_CHANGE_STEPS = [
@@ -86,12 +101,13 @@ export async function deployPmtaConfig(options: DeployOptions): Promise<DeployRe
   }
   const extraFiles = options.extraFiles ?? [];
   const { configPath, backupDir, lockPath } = options.paths;
+  const transport = transportOf(options);
   const redactor = new Redactor([
     ...extraFiles.map((f) => Buffer.from(f.content).toString("utf8")),
     ...(options.secrets ?? []),
-    Buffer.from(options.connection.privateKey).toString("utf8"),
+    ...transport.secrets,
   ]);
-  const logger = redactingLogger(options.logger ?? options.connection.logger ?? silentLogger, redactor);
+  const logger = redactingLogger(options.logger ?? options.connection?.logger ?? silentLogger, redactor);
   const rec = new StepRecorder(redactor, () => performance.now());
   const token = randomBytes(8).toString("hex");
   const state: RollbackState = {
@@ -123,7 +139,9 @@ export async function deployPmtaConfig(options: DeployOptions): Promise<DeployRe
       Promise.resolve({ value: undefined, detail: lintOrThrow(options.configText, options.lint) }),
     );
     const s = await rec.run("connect", async () => {
-      session = await connectHost({ ...options.connection, logger });
+      session = await transport.open(logger);
+      // The local sandbox refuses anything outside its directory, before a single command runs.
+      session.confine([configPath, backupDir, lockPath, ...extraFiles.map((f) => f.path)]);
       return { value: session, detail: session.label };
     });
     lock = await rec.run("lock", async () => {
@@ -142,8 +160,13 @@ export async function deployPmtaConfig(options: DeployOptions): Promise<DeployRe
         options.configText,
         extraFiles,
         options.maxConfigBytes ?? 8 * 1024 * 1024,
+        options.equivalent,
       );
-      const config = plan.configChanged ? "config differs" : "config equal";
+      const config = plan.configChanged
+        ? "config differs"
+        : plan.configEquivalent
+          ? "config equivalent (only comments differ; left as it is)"
+          : "config equal";
       return {
         value: plan,
         detail: `${config}, ${plan.changedFiles.length} of ${extraFiles.length} extra file(s) differ`,
@@ -151,7 +174,12 @@ export async function deployPmtaConfig(options: DeployOptions): Promise<DeployRe
     });
     if (!p.configChanged && p.changedFiles.length === 0) {
       for (const step of NO_CHANGE_STEPS)
-        rec.skip(step, "no change: the live config and files equal the rendered ones");
+        rec.skip(
+          step,
+          p.configEquivalent
+            ? "no change: the live config differs from the rendered one in comments only, files are equal"
+            : "no change: the live config and files equal the rendered ones",
+        );
       report.ok = true;
       return report;
     }
@@ -218,10 +246,7 @@ export async function deployPmtaConfig(options: DeployOptions): Promise<DeployRe
     return report;
   } catch (error) {
     report.error = rec.message(error);
-    logger.error(
-      { host: session?.label ?? options.connection.host, error: report.error },
-      "PowerMTA deploy failed",
-    );
+    logger.error({ host: session?.label ?? transport.label, error: report.error }, "PowerMTA deploy failed");
     const wroteSomething = state.movedConfig || state.extraFilesStarted;
     if (wroteSomething && session && !session.closed && plan) {
       const [s, p] = [session, plan];

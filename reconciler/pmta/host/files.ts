@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { TransientError } from "../../errors.ts";
 import { joinCommands, sh } from "./quote.ts";
-import type { HostSession } from "./ssh.ts";
+import type { HostSession } from "./session.ts";
 
 export function sha256Hex(content: Buffer | string): string {
   return createHash("sha256").update(content).digest("hex");

@@ -1,7 +1,9 @@
 // Operating a PowerMTA host over SSH: deploy with rollback, and observation (config, status, accounting).
 export { quote, sh, joinCommands, type ShellCommand, type ShellValue } from "./quote.ts";
-export { connectHost, fingerprintOf, pinnedFingerprint, HostSession } from "./ssh.ts";
-export type { HostConnectOptions, ExecOptions, ExecResult } from "./ssh.ts";
+export { connectHost, fingerprintOf, pinnedFingerprint, SshSession, sshTransport } from "./ssh.ts";
+export type { HostConnectOptions } from "./ssh.ts";
+export { runChecked } from "./session.ts";
+export type { ExecOptions, ExecResult, HostSession, HostTransport } from "./session.ts";
 export { Redactor, silentLogger, type HostLogger } from "./log.ts";
 export { acquireHostLock, type HostLock, type LockOptions } from "./lock.ts";
 export { deployPmtaConfig } from "./deploy.ts";

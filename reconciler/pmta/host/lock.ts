@@ -5,7 +5,7 @@
 import { dirname } from "node:path";
 import { TransientError } from "../../errors.ts";
 import { sh } from "./quote.ts";
-import type { HostSession } from "./ssh.ts";
+import type { HostSession } from "./session.ts";
 
 export interface LockOptions {
   lockPath: string;

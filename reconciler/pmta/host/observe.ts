@@ -4,7 +4,7 @@ import { TransientError } from "../../errors.ts";
 import { parseCsv, rowsToEvents, type AcctEvent } from "./accounting.ts";
 import { readRemoteFile, sha256Hex } from "./files.ts";
 import { sh } from "./quote.ts";
-import type { HostSession } from "./ssh.ts";
+import type { HostSession } from "./session.ts";
 import { parseStatus, parseVmtaNames, type PmtaStatus } from "./status.ts";
 
 export interface LiveConfig {

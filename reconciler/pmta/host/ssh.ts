@@ -1,5 +1,5 @@
-// One SSH session to a PowerMTA host: key auth, a pinned host key, timeouts on connect and on every
-// command, bounded output. node-ssh opens the connection; commands run on its ssh2 client directly
+// One SSH session to a PowerMTA host (the production HostSession): key auth, a pinned host key, timeouts
+// on connect and on every command, bounded output. node-ssh opens the connection; commands run on its ssh2 client directly
 // because node-ssh's execCommand buffers output without limit and has no timeout.
 import { createHash } from "node:crypto";
 import { NodeSSH } from "node-ssh";
@@ -7,6 +7,10 @@ import type { Client, ClientChannel } from "ssh2";
 import { ConfigError, TransientError } from "../../errors.ts";
 import { silentLogger, type HostLogger } from "./log.ts";
 import type { ShellCommand } from "./quote.ts";
+import type { ExecOptions, ExecResult, HostSession, HostTransport } from "./session.ts";
+import { runChecked } from "./session.ts";
+
+export type { ExecOptions, ExecResult, HostSession, HostTransport } from "./session.ts";
 
 export interface HostConnectOptions {
   host: string;
@@ -23,22 +27,6 @@ export interface HostConnectOptions {
   /** Default bound on stdout (and separately stderr) of one command. */
   maxOutputBytes?: number;
   logger?: HostLogger;
-}
-
-export interface ExecOptions {
-  /** Sent on stdin, then EOF. This is how content and secrets reach the host (never argv). */
-  stdin?: Buffer | string;
-  timeoutMs?: number;
-  maxOutputBytes?: number;
-  /** Called after each stdin chunk is handed to the channel (progress, and fault injection in tests). */
-  onStdinChunk?: (sent: number, total: number) => void;
-}
-
-export interface ExecResult {
-  code: number | null;
-  signal: string | null;
-  stdout: Buffer;
-  stderr: Buffer;
 }
 
 const STDIN_CHUNK = 64 * 1024;
@@ -59,7 +47,7 @@ export function pinnedFingerprint(hostKey: string): string {
   return fingerprintOf(Buffer.from(blob, "base64"));
 }
 
-export class HostSession {
+export class SshSession implements HostSession {
   readonly #ssh: NodeSSH;
   readonly #client: Client;
   readonly #options: HostConnectOptions;
@@ -168,15 +156,12 @@ export class HostSession {
   }
 
   /** Run a command and fail unless it exits 0. The error quotes stderr (bounded), never stdin. */
-  async run(command: ShellCommand, what: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const result = await this.exec(command, options);
-    if (result.code !== 0) {
-      const reason =
-        result.stderr.toString("utf8").trim().slice(0, 500) || `exit ${result.code ?? result.signal}`;
-      throw new TransientError(`${what} failed on ${this.label}: ${reason}`);
-    }
-    return result;
+  run(command: ShellCommand, what: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return runChecked(this, command, what, options);
   }
+
+  /** Any path: the remote user's rights decide. */
+  confine(): void {}
 
   /** Drop the connection at once, as a network failure would (used by fault-injection tests). */
   abort(): void {
@@ -191,7 +176,7 @@ export class HostSession {
 }
 
 /** Connect with key auth; refuse the host unless its key matches the pinned one. */
-export async function connectHost(options: HostConnectOptions): Promise<HostSession> {
+export async function connectHost(options: HostConnectOptions): Promise<SshSession> {
   const expected = pinnedFingerprint(options.hostKey);
   let presented: string | undefined;
   const ssh = new NodeSSH();
@@ -229,5 +214,17 @@ export async function connectHost(options: HostConnectOptions): Promise<HostSess
   client.on("error", (e: Error) =>
     options.logger?.warn({ host: label, error: e.message }, "ssh connection error"),
   );
-  return new HostSession(ssh, client, options);
+  return new SshSession(ssh, client, options);
+}
+
+/** The production transport: SSH with the options' key and pinned host key. */
+export function sshTransport(options: HostConnectOptions): HostTransport {
+  return {
+    label: `${options.username}@${options.host}:${options.port}`,
+    secrets: [
+      Buffer.from(options.privateKey).toString("utf8"),
+      ...(options.passphrase ? [options.passphrase] : []),
+    ],
+    open: (logger) => connectHost({ ...options, logger }),
+  };
 }

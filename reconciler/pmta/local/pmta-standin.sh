@@ -1,5 +1,6 @@
 #!/bin/sh
-# A stand-in for PowerMTA's `pmta` CLI (reference/powermta.md §2, §3), run by the test sshd.
+# A stand-in for PowerMTA's `pmta` CLI (reference/powermta.md §2, §3): the `pmta` on the PATH of the test
+# sshd (tests/peers/sshd.ts) and of the local sandbox host (local-host.ts). Never installed on a real host.
 #   PMTA_CONFIG  the file standing for /etc/pmta/config
 #   PMTA_STATE   state directory: commands.log (every invocation), running-config (the last reloaded
 #                config), fail-<name> files that make a command fail (test-config, reload, show-status,
