@@ -1,19 +1,24 @@
 // `email-engine check dns` and `check blocklists`: the deliverability monitors run once against the
 // resolver given on the command line (or, once the schema holds it, in the inventory's `monitoring`).
 // Exit 0 when nothing fails or is listed, 1 otherwise; "could not check" is reported, not fatal.
+// Each run stores the day's verdicts per IP and domain for the warm-up gates and updates the ledger's
+// `listed` flags (reconciler/monitor/), in one transaction with the blocklist history.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BlocklistHistory } from "../blocklists/history.ts";
 import type { BlocklistSettings } from "../blocklists/lists.ts";
 import { activeBlocklists } from "../blocklists/lists.ts";
 import { checkBlocklists } from "../blocklists/query.ts";
-import { monitorVerdicts } from "../blocklists/verdict.ts";
 import { dkimKeyName, dnsExitCode, runDnsChecks } from "../dns/checks.ts";
 import { createDnsClient, DEFAULT_TIMEOUT_MS, DEFAULT_TRIES } from "../dns/resolver.ts";
 import { DkimVault } from "../dkim/index.ts";
 import { defaultVaultDir } from "./dkim.ts";
 import { ConfigError } from "../errors.ts";
 import type { Inventory, Monitoring, SecretRef } from "../inventory/types.gen.ts";
+import type { VerdictEntry } from "../monitor/repository.ts";
+import { lockMonitorRuns, recordMonitorRun } from "../monitor/record.ts";
+import type { MonitorSignals } from "../monitor/signals.ts";
+import { blocklistVerdicts, dnsVerdicts } from "../monitor/verdicts.ts";
 import { openStore } from "../store/index.ts";
 import { localDate } from "../warmup/dates.ts";
 import type { CliEnvironment } from "./context.ts";
@@ -32,7 +37,7 @@ export interface CheckOptions {
   readonly timeout?: string | number;
   /** Directory of DKIM keys held by email-engine: `<selector>._domainkey.<domain>.pem` (public or private). */
   readonly dkimKeys?: string;
-  /** Embedded store directory for the blocklist history (env EMAIL_ENGINE_DATA_DIR). */
+  /** Embedded store directory for the monitors' history and verdicts (env EMAIL_ENGINE_DATA_DIR). */
   readonly dataDir?: string;
   /** Programmatic only (tests, benchmark): blocklist settings until the inventory holds them. */
   readonly blocklists?: BlocklistSettings;
@@ -129,6 +134,23 @@ async function readDkimKeys(dir: string | undefined, env: CliEnvironment): Promi
   return keys;
 }
 
+/**
+ * What the gates will read for the day: this check's domain verdicts that are not clear, then every
+ * IP held or stopped by the day's verdicts so far (all monitors, the IP's domain included).
+ */
+function gateLines(
+  verdicts: readonly VerdictEntry[],
+  signals: ReadonlyMap<string, MonitorSignals>,
+): string[] {
+  const domains = verdicts
+    .filter((v) => v.kind === "domain" && v.verdict !== "clear")
+    .map((v) => `domain ${v.subject}: ${v.verdict}`);
+  const ips = [...signals]
+    .filter(([, s]) => s.listed)
+    .map(([ip, s]) => `ip ${ip}: ${s.listedPause ? "pause" : "hold"}`);
+  return [...domains, ...ips];
+}
+
 export async function checkDnsCommand(
   options: CheckOptions,
   env: CliEnvironment,
@@ -136,9 +158,20 @@ export async function checkDnsCommand(
 ): Promise<number> {
   const { inventory } = await loadValidInventory(options.inventory);
   const dns = dnsClientFor(options, inventory);
+  const at = env.now();
   const findings = await runDnsChecks(inventory, dns, {
     dkimKeys: await readDkimKeys(options.dkimKeys, env),
   });
+  // The day's verdicts for the gates, and the ledger's `listed` flags they imply, in one transaction.
+  const day = localDate(at, inventory.platform.timezone);
+  const verdicts = dnsVerdicts(inventory, findings, day);
+  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: options.dataDir ?? env.dataDir });
+  let signals: Map<string, MonitorSignals>;
+  try {
+    signals = await store.sql.transaction((tx) => recordMonitorRun(tx, inventory, verdicts, at));
+  } finally {
+    await store.close();
+  }
   if (options.json) {
     output.out(JSON.stringify(findings, null, 2));
     return dnsExitCode(findings);
@@ -153,6 +186,7 @@ export async function checkDnsCommand(
   for (const f of findings.filter((x) => x.status !== "ok" && x.fix !== "")) {
     output.out(`fix ${f.subject} ${f.check}: ${f.fix}`);
   }
+  for (const line of gateLines(verdicts, signals)) output.out(line);
   const count = (s: string) => findings.filter((f) => f.status === s).length;
   output.out(
     `${findings.length} checks: ${count("ok")} ok, ${count("warn")} warn, ${count("fail")} fail, ${count("error")} could not check`,
@@ -178,9 +212,17 @@ export async function checkBlocklistsCommand(
   const at = env.now();
   const run = await checkBlocklists(dns, lists, { ips, domains }, { concurrencyPerZone });
 
+  const day = localDate(at, inventory.platform.timezone);
+  const verdicts = blocklistVerdicts(inventory, run.results, day);
   const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: options.dataDir ?? env.dataDir });
+  let signals: Map<string, MonitorSignals>;
   try {
-    await store.sql.transaction((tx) => new BlocklistHistory(tx).record(run.results, at));
+    // History, the day's verdicts and the ledger's `listed` flags: all or nothing.
+    signals = await store.sql.transaction(async (tx) => {
+      await lockMonitorRuns(tx);
+      await new BlocklistHistory(tx).record(run.results, at);
+      return recordMonitorRun(tx, inventory, verdicts, at);
+    });
   } finally {
     await store.close();
   }
@@ -203,7 +245,6 @@ export async function checkBlocklistsCommand(
     );
     return listed.length > 0 ? 1 : 0;
   }
-  const day = localDate(at, inventory.platform.timezone);
   output.out(
     `Blocklists on ${day} against ${dns.servers.join(", ")}: ${lists.length} lists, ${ips.length} IPs, ${domains.length} domains`,
   );
@@ -217,9 +258,7 @@ export async function checkBlocklistsCommand(
         .map((r) => [r.subject, r.list, r.status, r.severity ?? "", r.detail]),
     ),
   );
-  for (const v of monitorVerdicts(inventory, day, [], run.results).filter((x) => x.verdict !== "clear")) {
-    output.out(`${v.kind} ${v.subject}: ${v.verdict}`);
-  }
+  for (const line of gateLines(verdicts, signals)) output.out(line);
   const errors = run.results.filter((r) => r.status === "error").length;
   output.out(`${run.results.length} checks: ${listed.length} listed, ${errors} could not check`);
   return listed.length > 0 ? 1 : 0;

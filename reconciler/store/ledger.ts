@@ -78,6 +78,24 @@ export class Ledger {
     );
   }
 
+  /**
+   * Sets a day's `listed` flag from the monitors, leaving the counters and the verdict alone. A row
+   * is created only to say "listed": an IP with no row and nothing against it keeps no row.
+   */
+  async markListed(ip: string, day: LocalDate, listed: boolean): Promise<void> {
+    await (listed
+      ? this.db.query(
+          `INSERT INTO warmup_ledger (ip, day, listed) VALUES ($1, $2, true)
+           ON CONFLICT (ip, day) DO UPDATE SET listed = true, updated_at = now()`,
+          [ip, day],
+        )
+      : this.db.query(
+          `UPDATE warmup_ledger SET listed = false, updated_at = now()
+           WHERE ip = $1 AND day = $2 AND listed`,
+          [ip, day],
+        ));
+  }
+
   /** Rows ordered by IP then day; `to` is exclusive. */
   async list(filter: { ip?: string; from?: LocalDate; to?: LocalDate } = {}): Promise<LedgerRow[]> {
     const rows = await this.db.query<LedgerRow>(
