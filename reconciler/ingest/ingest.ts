@@ -1,0 +1,74 @@
+// ingest (IO): read a PowerMTA host's new accounting records from its stored cursor, add them to the
+// ledger, and move the cursor, all in one transaction: a crash before the commit rereads the same
+// records; after it, they are never read again.
+import type { Inventory } from "../inventory/types.gen.ts";
+import type { AcctCursor, AcctReadResult } from "../pmta/host/observe.ts";
+import type { Store } from "../store/index.ts";
+import { Ledger } from "../store/ledger.ts";
+import { aggregateEvents } from "./aggregate.ts";
+
+export interface IngestResult {
+  readonly host: string;
+  readonly events: number;
+  readonly unmatched: number;
+  readonly days: number;
+  readonly more: boolean;
+  readonly lostCursor: boolean;
+}
+
+export async function readCursor(store: Store, host: string): Promise<AcctCursor | null> {
+  const rows = await store.sql.query<{ cursor: AcctCursor }>(
+    "SELECT cursor FROM accounting_cursors WHERE host = $1",
+    [host],
+  );
+  return rows[0]?.cursor ?? null;
+}
+
+/** One batch for one host; call again while `more` is true. */
+export async function ingestAccounting(options: {
+  readonly store: Store;
+  readonly host: string;
+  readonly inventory: Inventory;
+  readonly now: Date;
+  readonly read: (cursor: AcctCursor | null) => Promise<AcctReadResult>;
+}): Promise<IngestResult> {
+  const { store, host, inventory, now } = options;
+  const cursor = await readCursor(store, host);
+  const batch = await options.read(cursor);
+  const aggregate = aggregateEvents(inventory, batch.events, now);
+  await store.sql.transaction(async (tx) => {
+    // The cursor row is locked first: two engines ingesting the same host serialize here, and the
+    // second one sees the first one's cursor before counting anything.
+    const current = await tx.query<{ cursor: AcctCursor }>(
+      "SELECT cursor FROM accounting_cursors WHERE host = $1 FOR UPDATE",
+      [host],
+    );
+    if (JSON.stringify(current[0]?.cursor ?? null) !== JSON.stringify(cursor)) {
+      throw new Error(`accounting cursor of ${host} moved while reading: another engine is ingesting it`);
+    }
+    const ledger = new Ledger(tx);
+    for (const c of aggregate.counts) {
+      await ledger.addCounts(c.ip, c.day, {
+        sent: c.sent,
+        bounced: c.bounced,
+        complained: c.complained,
+        deferred: c.deferred,
+      });
+    }
+    if (batch.cursor) {
+      await tx.query(
+        `INSERT INTO accounting_cursors (host, cursor) VALUES ($1, $2)
+         ON CONFLICT (host) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
+        [host, JSON.stringify(batch.cursor)],
+      );
+    }
+  });
+  return {
+    host,
+    events: batch.events.length,
+    unmatched: aggregate.unmatched,
+    days: aggregate.counts.length,
+    more: batch.more,
+    lostCursor: batch.lostCursor,
+  };
+}
