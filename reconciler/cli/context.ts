@@ -6,6 +6,10 @@ export interface CliEnvironment {
   readonly now: () => Date;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** The engine's own files (data/, dkim/, embedded/…): EMAIL_ENGINE_HOME, default .email-engine. */
+  readonly home?: string;
+  /** Where secret references with `env:` are looked up (none when absent). */
+  readonly secrets?: Readonly<Record<string, string | undefined>>;
 }
 
 export function environmentFromProcess(): CliEnvironment {
@@ -13,5 +17,7 @@ export function environmentFromProcess(): CliEnvironment {
     now: () => new Date(),
     databaseUrl: process.env.DATABASE_URL || undefined,
     dataDir: resolve(process.env.EMAIL_ENGINE_DATA_DIR || ".email-engine/data"),
+    home: resolve(process.env.EMAIL_ENGINE_HOME || ".email-engine"),
+    secrets: process.env,
   };
 }

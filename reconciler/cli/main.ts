@@ -11,7 +11,12 @@ import { checkBlocklistsCommand, checkDnsCommand } from "./check.ts";
 import { dkimGenerateCommand, dkimRotateCommand, dkimShowCommand } from "./dkim.ts";
 import { emulateMailwizzCommand } from "./emulate.ts";
 import { inventorySyncCommand } from "./inventory.ts";
+import { deployPmtaCommand } from "./deploy.ts";
+import type { ReconcileOptions } from "./reconcile.ts";
+import { applyCommand, planCommand } from "./reconcile.ts";
 import { renderPmtaCommand } from "./render.ts";
+import type { RunOptions } from "./run.ts";
+import { runCommand } from "./run.ts";
 import { validateCommand } from "./validate.ts";
 import { warmupCommand } from "./warmup.ts";
 
@@ -118,6 +123,102 @@ export function buildProgram(env: CliEnvironment, output: Output, setExit: (code
     .action(async (opts: { domain?: string; json?: boolean; vault?: string }) =>
       setExit(await dkimShowCommand(opts, env, output)),
     );
+
+  const deploy = program.command("deploy").description("push generated configuration to the hosts");
+  deploy
+    .command("pmta")
+    .description(
+      "render today's PowerMTA config, show its drift against the live host, deploy it (lint, lock, backup, keys first, test, reload, verify, roll back on failure)",
+    )
+    .addOption(inventoryOption())
+    .option("--host <name>", "the PowerMTA server (default: the only one)")
+    .option("--date <YYYY-MM-DD>", "the operators' local date (default: today in the inventory's time zone)")
+    .option("--data-dir <dir>", "embedded store directory (env EMAIL_ENGINE_DATA_DIR)")
+    .option("--no-ledger", "ignore the ledger: quotas as if every past day was unjudged")
+    .addOption(vaultOption())
+    .option("--dry-run", "show the drift and stop: exit 0 in sync, 2 drift")
+    .option(
+      "--ssh-host <host[:port]>",
+      "connect here instead of the inventory's address (SSH tunnel); the pinned host key still applies",
+    )
+    .option(
+      "--file-owner <user:group>",
+      "owner of the DKIM keys and smtp-users file (default pmta:pmta; - keeps the SSH user's)",
+    )
+    .option(
+      "--local <dir>",
+      "embedded default and tests only: deploy into a local sandbox (DIR/etc stands for /etc/pmta)",
+    )
+    .option("--revision <rev>", "inventory revision printed in the header (default: its last git commit)")
+    .action(
+      async (opts: {
+        inventory: string;
+        host?: string;
+        date?: string;
+        dataDir?: string;
+        ledger?: boolean;
+        vault?: string;
+        dryRun?: boolean;
+        sshHost?: string;
+        fileOwner?: string;
+        local?: string;
+        revision?: string;
+      }) => setExit(await deployPmtaCommand(opts, env, output)),
+    );
+
+  const reconcileOptions = (command: Command) =>
+    command
+      .addOption(inventoryOption())
+      .option("--repo <url>", "read the inventory from this git repository instead of --inventory")
+      .option("--branch <name>", "branch of --repo", "main")
+      .option("--path <dir>", "inventory folder inside --repo", "inventory")
+      .option(
+        "--embedded",
+        "the embedded default: a local PowerMTA sandbox and the MailWizz emulator, nothing to install",
+      )
+      .option(
+        "--ssh-host <host[:port]>",
+        "reach the PowerMTA host here (SSH tunnel); its pinned host key still applies",
+      )
+      .option("--home <dir>", "the engine's own files (env EMAIL_ENGINE_HOME, default .email-engine)");
+  reconcileOptions(
+    program
+      .command("plan")
+      .description(
+        "what would change on PowerMTA and MailWizz, like terraform plan: exit 0 none, 2 changes, 1 error",
+      ),
+  )
+    .option("--json", "the plan as JSON")
+    .option("--out <file>", "also save the plan, for `apply --plan FILE`")
+    .action(async (opts: ReconcileOptions & { json?: boolean; out?: string }) =>
+      setExit(await planCommand(opts, env, output)),
+    );
+  reconcileOptions(
+    program
+      .command("apply")
+      .description("converge PowerMTA and MailWizz on the inventory and report each step"),
+  )
+    .option("--plan <file>", "apply this saved plan; refused if the live systems changed since")
+    .option("--yes", "apply without a saved plan")
+    .action(async (opts: ReconcileOptions & { plan?: string; yes?: boolean }) =>
+      setExit(await applyCommand(opts, env, output)),
+    );
+
+  reconcileOptions(
+    program
+      .command("run")
+      .description(
+        "the daemon: reconcile on an interval and after local midnight, serve the HTTP API; Ctrl-C stops it",
+      ),
+  )
+    .option(
+      "--listen <host:port>",
+      "address of the HTTP API (no authentication yet: keep it on loopback)",
+      "127.0.0.1:8080",
+    )
+    .option("--interval <seconds>", "seconds between reconciles", "60")
+    .option("--once", "reconcile once and exit (cron, tests)")
+    .action(async (opts: RunOptions) => setExit(await runCommand(opts, env, output)));
 
   const collect = (value: string, previous: string[]) => [...previous, value];
   const check = program

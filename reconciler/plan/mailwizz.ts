@@ -16,10 +16,11 @@ function changes(list: readonly MwChange[]): FieldChange[] {
   );
 }
 
+/** `lists` and `templates` plans are told apart so a list and a template of one name never share an id. */
 export function planMailwizz(
   server: string,
   delivery: DeliveryServerPlan,
-  tenants: readonly TenantPlan[],
+  tenants: readonly (TenantPlan & { readonly kind?: "list" | "template" })[],
 ): Step[] {
   const steps: Step[] = delivery.steps.map((s) => ({
     id: `mailwizz:${server}:delivery-server:${s.name}`,
@@ -33,12 +34,13 @@ export function planMailwizz(
       : {}),
   }));
   for (const plan of tenants) {
+    const kind = plan.kind ?? "tenant-object";
     for (const s of plan.steps) {
       steps.push({
-        id: `mailwizz:${server}:${s.tenant}:${s.name}`,
+        id: `mailwizz:${server}:${s.tenant}:${kind}:${s.name}`,
         system: "mailwizz",
         action: s.kind,
-        kind: "tenant-object",
+        kind,
         target: `${server}/${s.tenant}/${s.name}`,
         changes: changes(s.changes),
       });

@@ -10,6 +10,25 @@ export interface PmtaSide {
   readonly desiredText: string;
   /** undefined when the host has no config yet. */
   readonly liveText: string | undefined;
+  /** Files deployed with the config (DKIM keys, smtp-users), compared by hash: never their content. */
+  readonly files?: readonly {
+    readonly path: string;
+    readonly change: "missing" | "content" | "mode" | "equal";
+  }[];
+}
+
+function fileSteps(side: PmtaSide): Step[] {
+  return (side.files ?? [])
+    .filter((f) => f.change !== "equal")
+    .map((f) => ({
+      id: `pmta:${side.host}:file:${f.path}`,
+      system: "pmta" as const,
+      action: f.change === "missing" ? ("create" as const) : ("update" as const),
+      kind: "file",
+      target: `${side.host}:${f.path}`,
+      // Key and password files: what changes is secret, so only the fact is shown.
+      changes: [{ field: f.change === "mode" ? "mode" : "content", sensitive: true }],
+    }));
 }
 
 function vmtaFields(v: VmtaSummary): Record<string, string> {
@@ -41,6 +60,10 @@ function summaryOf(text: string): { summary: ConfigSummary; normalized: string }
 }
 
 export function planPmta(side: PmtaSide): Step[] {
+  return [...planConfig(side), ...fileSteps(side)];
+}
+
+function planConfig(side: PmtaSide): Step[] {
   const step = (
     action: Step["action"],
     kind: string,

@@ -30,6 +30,8 @@ export async function cli(argv: readonly string[], env: Partial<CliEnvironment> 
     now: () => new Date("2026-11-24T10:00:00Z"),
     databaseUrl: undefined,
     dataDir: env.dataDir ?? (await tempDataDir()),
+    home: env.home ?? (await tempDataDir()),
+    secrets: {},
     ...env,
   };
   const code = await runCli(argv, environment, {

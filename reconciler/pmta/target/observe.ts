@@ -17,6 +17,8 @@ export interface FileDrift {
 
 export interface TargetObservation {
   readonly label: string;
+  /** The live config text (null when the host has none). */
+  readonly liveText: string | null;
   readonly drift: PmtaDrift;
   readonly files: readonly FileDrift[];
   /** Something would change: config drift or a file missing or different. */
@@ -46,6 +48,7 @@ export async function observeTarget(
     }
     return {
       label: session.label,
+      liveText: live.text,
       drift,
       files,
       changes: !drift.inSync || files.some((f) => f.change !== "equal"),

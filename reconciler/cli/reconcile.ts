@@ -1,0 +1,139 @@
+// `plan` and `apply`: one reconcile of the platform against the inventory, printed like terraform.
+import { readFile, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { ConfigError } from "../errors.ts";
+import type { Plan } from "../plan/model.ts";
+import { planExitCode } from "../plan/model.ts";
+import { printPlan } from "../plan/print.ts";
+import { parseHostPort } from "../pmta/target/settings.ts";
+import type { Engine } from "../reconcile/engine.ts";
+import { openEngine } from "../reconcile/engine.ts";
+import type { RecordedTick } from "../reconcile/run.ts";
+import { recordedTick } from "../reconcile/run.ts";
+import type { CliEnvironment } from "./context.ts";
+import type { Output } from "./output.ts";
+import { table } from "./output.ts";
+
+export interface ReconcileOptions {
+  readonly inventory: string;
+  readonly repo?: string;
+  readonly branch?: string;
+  readonly path?: string;
+  readonly embedded?: boolean;
+  readonly sshHost?: string;
+  readonly home?: string;
+}
+
+export function engineFor(options: ReconcileOptions, env: CliEnvironment): Promise<Engine> {
+  return openEngine({
+    mode: options.embedded ? "embedded" : "production",
+    inventory: options.inventory,
+    repo: options.repo
+      ? { url: options.repo, branch: options.branch ?? "main", path: options.path ?? "inventory" }
+      : undefined,
+    home: resolve(options.home ?? env.home ?? dirname(env.dataDir)),
+    databaseUrl: env.databaseUrl,
+    env: env.secrets ?? {},
+    now: env.now,
+    sshOverride: options.sshHost ? parseHostPort(options.sshHost) : undefined,
+  });
+}
+
+/** Prints why a reconcile could not plan (stalled) or failed; returns the exit code. */
+export function reportProblem(tick: RecordedTick, output: Output): number | undefined {
+  const status = tick.result?.status;
+  if (status?.state === "stalled") {
+    output.err(`stalled: ${status.message}`);
+    for (const line of status.errors ?? []) output.err(line);
+  }
+  if (tick.error !== undefined && status?.state !== "stalled") throw asError(tick.error);
+  return status?.state === "stalled" && !tick.result?.plan ? 1 : undefined;
+}
+
+/** What a tick threw, as an Error (anything else is a bug: keep its text). */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(JSON.stringify(error));
+}
+
+export function printReport(tick: RecordedTick, output: Output): void {
+  const applied = tick.result?.applied ?? [];
+  if (applied.length === 0) return;
+  const short = (text: string) => (text.length > 90 ? `${text.slice(0, 87)}...` : text);
+  output.out(
+    table(
+      ["STEP", "STATUS", "MS", "DETAIL"],
+      applied.map((s) => [s.step, s.status, Math.round(s.durationMs), short(s.detail ?? "")]),
+    ),
+  );
+}
+
+export async function planCommand(
+  options: ReconcileOptions & { json?: boolean; out?: string },
+  env: CliEnvironment,
+  output: Output,
+): Promise<number> {
+  const engine = await engineFor(options, env);
+  try {
+    const tick = await recordedTick(engine, { apply: false, trigger: "plan", now: env.now });
+    const stop = reportProblem(tick, output);
+    if (stop !== undefined) return stop;
+    const plan = tick.result!.plan!;
+    if (options.out) await writeFile(options.out, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+    output.out(options.json ? JSON.stringify(plan, null, 2) : printPlan(plan));
+    if (tick.result?.status.state === "stalled") return 1;
+    return planExitCode(plan);
+  } finally {
+    await engine.close();
+  }
+}
+
+export async function applyCommand(
+  options: ReconcileOptions & { plan?: string; yes?: boolean },
+  env: CliEnvironment,
+  output: Output,
+): Promise<number> {
+  let saved: Plan | undefined;
+  if (options.plan) {
+    try {
+      saved = JSON.parse(await readFile(options.plan, "utf8")) as Plan;
+    } catch (error) {
+      throw new ConfigError(`cannot read the saved plan ${options.plan}: ${(error as Error).message}`, [
+        "    fix: save one with `email-engine plan --out FILE`",
+      ]);
+    }
+  } else if (!options.yes) {
+    throw new ConfigError(
+      "apply needs --yes, or a plan saved with `email-engine plan --out FILE` given as --plan FILE",
+      ["    (run `email-engine plan` first to see what would change)"],
+    );
+  }
+  const engine = await engineFor(options, env);
+  try {
+    const fresh = await recordedTick(engine, { apply: false, trigger: "apply-check", now: env.now });
+    const stop = reportProblem(fresh, output);
+    if (stop !== undefined) return stop;
+    const plan = fresh.result!.plan!;
+    if (saved && (saved.observedDigest !== plan.observedDigest || saved.revision !== plan.revision)) {
+      throw new ConfigError(
+        "the saved plan no longer matches the live systems or the inventory: nothing was applied",
+        [
+          `    plan made for revision ${saved.revision.slice(0, 12)}, live state ${saved.observedDigest}`,
+          `    now: revision ${plan.revision.slice(0, 12)}, live state ${plan.observedDigest}`,
+          "    fix: run `email-engine plan --out FILE` again and review it",
+        ],
+      );
+    }
+    output.out(printPlan(plan));
+    if (plan.steps.length === 0) return 0;
+    const tick = await recordedTick(engine, { apply: true, trigger: "apply", now: env.now });
+    printReport(tick, output);
+    if (tick.error !== undefined) {
+      output.err(`apply failed: ${asError(tick.error).message}`);
+      return 1;
+    }
+    output.out(`Apply complete: ${plan.steps.length} change${plan.steps.length === 1 ? "" : "s"}.`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
