@@ -180,6 +180,10 @@ export interface PmtaHost {
    */
   configDir?: string;
   /**
+   * Where PowerMTA writes its accounting files (default /var/log/pmta).
+   */
+  accountingDir?: string;
+  /**
    * Config backups kept on the host (default 10).
    */
   keepBackups?: number;

@@ -31,6 +31,7 @@ export function pmtaSettingsOf(
     ...(p.tlsCertificate !== undefined ? { tlsCertificate: p.tlsCertificate } : {}),
     ...(p.listeners !== undefined ? { smtpListeners: p.listeners } : {}),
     ...(p.httpMgmtPort !== undefined ? { httpMgmtPort: p.httpMgmtPort } : {}),
+    ...(p.accountingDir !== undefined ? { acctDir: p.accountingDir.replace(/\/+$/, "") } : {}),
     smtpUsersFile: posix.join(configDir, "smtp-users.conf"),
     dkimDir: posix.join(configDir, "dkim"),
   };
