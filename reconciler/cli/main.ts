@@ -263,16 +263,6 @@ export function buildProgram(env: CliEnvironment, output: Output, setExit: (code
       setExit(await emulateMailwizzCommand(opts, output)),
     );
 
-  program
-    .command("start")
-    .description("the main job on the embedded default: validate the inventory, then print today's warm-up")
-    .addOption(inventoryOption())
-    .option("--data-dir <dir>", "embedded store directory (env EMAIL_ENGINE_DATA_DIR)")
-    .action(async (opts: { inventory: string; dataDir?: string }) => {
-      const code = await validateCommand({ inventory: opts.inventory }, output);
-      setExit(code === 0 ? await warmupCommand(opts, env, output) : code);
-    });
-
   return program;
 }
 
