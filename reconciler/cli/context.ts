@@ -1,6 +1,8 @@
 // What every command may need from its environment, read in one place: the clock, the store options
 // and the defaults. Commands and everything below them take these as parameters.
 import { resolve } from "node:path";
+import { openStore } from "../store/index.ts";
+import type { JudgedDay } from "../warmup/calendar.ts";
 
 export interface CliEnvironment {
   readonly now: () => Date;
@@ -20,4 +22,18 @@ export function environmentFromProcess(): CliEnvironment {
     home: resolve(process.env.EMAIL_ENGINE_HOME || ".email-engine"),
     secrets: process.env,
   };
+}
+
+/** The judged days of the ledger before `today`, from the store the command is pointed at. */
+export async function judgedDaysFromStore(
+  env: CliEnvironment,
+  dataDir: string | undefined,
+  today: string,
+): Promise<Map<string, JudgedDay[]>> {
+  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: dataDir ?? env.dataDir });
+  try {
+    return await store.ledger.judgedDays(today);
+  } finally {
+    await store.close();
+  }
 }

@@ -19,11 +19,11 @@ import {
   observeTarget,
   parseHostPort,
 } from "../pmta/target/index.ts";
-import { openStore } from "../store/index.ts";
 import type { JudgedDay } from "../warmup/calendar.ts";
 import { localDate, parseLocalDate } from "../warmup/dates.ts";
 import type { Secrets } from "./check.ts";
 import type { CliEnvironment } from "./context.ts";
+import { judgedDaysFromStore } from "./context.ts";
 import { defaultVaultDir } from "./dkim.ts";
 import type { Output } from "./output.ts";
 import { table } from "./output.ts";
@@ -60,22 +60,6 @@ export interface DeployPmtaOptions {
 /** Where the embedded default keeps its local PowerMTA sandbox: next to the data directory. */
 export function defaultLocalPmtaDir(env: CliEnvironment): string {
   return join(dirname(env.dataDir), "pmta-local");
-}
-
-async function ledgerByIp(env: CliEnvironment, dataDir: string | undefined, today: string) {
-  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: dataDir ?? env.dataDir });
-  try {
-    const byIp = new Map<string, JudgedDay[]>();
-    for (const row of await store.ledger.list({ to: today })) {
-      byIp.set(row.ip, [
-        ...(byIp.get(row.ip) ?? []),
-        { date: row.day, verdict: row.verdict, reason: row.reason },
-      ]);
-    }
-    return byIp;
-  } finally {
-    await store.close();
-  }
 }
 
 function planLines(observation: TargetObservation): string[] {
@@ -118,7 +102,9 @@ export async function deployPmtaCommand(
   const host = pmtaHostOf(inventory, options.host);
   const today = date ?? localDate(env.now(), inventory.platform.timezone);
   const ledger =
-    options.ledger === false ? new Map<string, JudgedDay[]>() : await ledgerByIp(env, options.dataDir, today);
+    options.ledger === false
+      ? new Map<string, JudgedDay[]>()
+      : await judgedDaysFromStore(env, options.dataDir, today);
   const target = await buildPmtaTarget({
     inventory,
     host,

@@ -75,6 +75,7 @@ export function buildProgram(env: CliEnvironment, output: Output, setExit: (code
     .option("--data-dir <dir>", "embedded store directory (env EMAIL_ENGINE_DATA_DIR)")
     .option("--no-ledger", "ignore the ledger: quotas as if every past day was unjudged")
     .option("--revision <rev>", "inventory revision printed in the header (default: its last git commit)")
+    .option("--vault <dir>", "DKIM key vault whose active selectors sign (default: .email-engine/dkim)")
     .action(
       async (opts: {
         inventory: string;
@@ -83,6 +84,7 @@ export function buildProgram(env: CliEnvironment, output: Output, setExit: (code
         dataDir?: string;
         ledger?: boolean;
         revision?: string;
+        vault?: string;
       }) => setExit(await renderPmtaCommand(opts, env, output)),
     );
 

@@ -22,6 +22,8 @@ export interface ReconcileOptions {
   readonly embedded?: boolean;
   readonly sshHost?: string;
   readonly home?: string;
+  /** chown of the key files uploaded to PowerMTA (user:group, "-" keeps the SSH user's); default pmta:pmta. */
+  readonly fileOwner?: string;
 }
 
 export function engineFor(options: ReconcileOptions, env: CliEnvironment): Promise<Engine> {
@@ -36,6 +38,9 @@ export function engineFor(options: ReconcileOptions, env: CliEnvironment): Promi
     env: env.secrets ?? {},
     now: env.now,
     sshOverride: options.sshHost ? parseHostPort(options.sshHost) : undefined,
+    ...(options.fileOwner !== undefined
+      ? { fileOwner: options.fileOwner === "-" ? null : options.fileOwner }
+      : {}),
   });
 }
 

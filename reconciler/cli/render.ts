@@ -8,10 +8,13 @@ import { ConfigError } from "../errors.ts";
 import { entries } from "../inventory/model.ts";
 import type { Inventory } from "../inventory/types.gen.ts";
 import { lintPmtaConfig, loadPmtaTemplates, renderPmtaConfig } from "../pmta/config/index.ts";
-import { openStore } from "../store/index.ts";
 import type { JudgedDay } from "../warmup/calendar.ts";
 import { localDate, parseLocalDate } from "../warmup/dates.ts";
+import { DkimVault } from "../dkim/index.ts";
+import { pmtaSettingsOf } from "../pmta/target/settings.ts";
 import type { CliEnvironment } from "./context.ts";
+import { defaultVaultDir } from "./dkim.ts";
+import { judgedDaysFromStore } from "./context.ts";
 import type { Output } from "./output.ts";
 import { loadValidInventory } from "./validate.ts";
 
@@ -24,6 +27,8 @@ export interface RenderPmtaOptions {
   readonly ledger?: boolean;
   /** Printed in the header; default: the last commit of the inventory directory (inventoryRevision). */
   readonly revision?: string;
+  /** DKIM key vault whose active selectors sign (default .email-engine/dkim). */
+  readonly vault?: string;
   /** templates/pmta directory (tests point it elsewhere). */
   readonly templates?: string;
 }
@@ -58,22 +63,6 @@ export function pmtaHostOf(inventory: Inventory, host: string | undefined): stri
   ]);
 }
 
-async function ledgerByIp(env: CliEnvironment, dataDir: string | undefined, today: string) {
-  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: dataDir ?? env.dataDir });
-  try {
-    const byIp = new Map<string, JudgedDay[]>();
-    for (const row of await store.ledger.list({ to: today })) {
-      byIp.set(row.ip, [
-        ...(byIp.get(row.ip) ?? []),
-        { date: row.day, verdict: row.verdict, reason: row.reason },
-      ]);
-    }
-    return byIp;
-  } finally {
-    await store.close();
-  }
-}
-
 export async function renderPmtaCommand(
   options: RenderPmtaOptions,
   env: CliEnvironment,
@@ -84,7 +73,10 @@ export async function renderPmtaCommand(
   const host = pmtaHostOf(inventory, options.host);
   const today = date ?? localDate(env.now(), inventory.platform.timezone);
   const ledger =
-    options.ledger === false ? new Map<string, JudgedDay[]>() : await ledgerByIp(env, options.dataDir, today);
+    options.ledger === false
+      ? new Map<string, JudgedDay[]>()
+      : await judgedDaysFromStore(env, options.dataDir, today);
+  // The same settings and signing selectors `deploy pmta` uses, so both show the same config.
   const text = renderPmtaConfig({
     inventory,
     host,
@@ -92,6 +84,8 @@ export async function renderPmtaCommand(
     revision: options.revision ?? (await inventoryRevision(options.inventory)),
     templates: await loadPmtaTemplates(options.templates),
     date: today,
+    settings: pmtaSettingsOf(inventory.servers[host]!),
+    dkimSelectors: await new DkimVault(options.vault ?? defaultVaultDir(env)).activeSelectors(),
   });
   const problems = lintPmtaConfig(text);
   const errors = problems.filter((p) => p.severity === "error");

@@ -1,7 +1,6 @@
 import { warmupTable } from "../derive/warmup-table.ts";
 import type { WarmupRow } from "../derive/warmup-table.ts";
 import { openStore } from "../store/index.ts";
-import type { JudgedDay } from "../warmup/calendar.ts";
 import { localDate, parseLocalDate } from "../warmup/dates.ts";
 import type { CliEnvironment } from "./context.ts";
 import type { Output } from "./output.ts";
@@ -26,13 +25,7 @@ export async function warmupCommand(
   const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: options.dataDir ?? env.dataDir });
   let rows: WarmupRow[];
   try {
-    const ledger = await store.ledger.list({ to: today });
-    const byIp = new Map<string, JudgedDay[]>();
-    for (const row of ledger) {
-      const list = byIp.get(row.ip) ?? [];
-      list.push({ date: row.day, verdict: row.verdict, reason: row.reason });
-      byIp.set(row.ip, list);
-    }
+    const byIp = await store.ledger.judgedDays(today);
     rows = warmupTable(inventory, byIp, today);
   } finally {
     await store.close();

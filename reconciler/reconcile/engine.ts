@@ -42,6 +42,8 @@ export interface EngineOptions {
   readonly now: () => Date;
   /** Connect to the PowerMTA host here instead of its inventory address (SSH tunnels, tests). */
   readonly sshOverride?: SshOverride | undefined;
+  /** Owner of the key files uploaded to PowerMTA hosts (user:group); null keeps the SSH user's. */
+  readonly fileOwner?: string | null | undefined;
 }
 
 export interface Engine {
@@ -138,6 +140,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
             vault,
             templates,
             ...(options.sshOverride ? { sshOverride: options.sshOverride } : {}),
+            ...(options.fileOwner !== undefined ? { fileOwner: options.fileOwner } : {}),
           }),
         );
       }

@@ -19,6 +19,8 @@ export interface PmtaPortOptions {
   readonly templates: PmtaTemplates;
   readonly local?: LocalHost;
   readonly sshOverride?: SshOverride;
+  /** chown of the uploaded key files (user:group); null keeps the uploader's; default pmta:pmta. */
+  readonly fileOwner?: string | null;
   /** Bound on the accounting bytes read per call. */
   readonly acctMaxBytes?: number;
 }
@@ -43,6 +45,7 @@ export function pmtaPort(options: PmtaPortOptions): PmtaPort {
         templates: options.templates,
         ...(options.local ? { local: options.local } : {}),
         ...(options.sshOverride ? { sshOverride: options.sshOverride } : {}),
+        ...(options.fileOwner !== undefined ? { fileOwner: options.fileOwner } : {}),
       });
       return target.configText;
     },
@@ -65,7 +68,8 @@ export function pmtaPort(options: PmtaPortOptions): PmtaPort {
       // The local sandbox stands for a host that sends nothing: no accounting files to read.
       if (options.local)
         return { events: [], skipped: 0, cursor, bytesRead: 0, more: false, lostCursor: false };
-      // Only the connection matters here: a target for an empty day is enough before today's render.
+      // Only the connection matters here: a target for an empty day (every VMTA at 0: the renderer
+      // refuses a VMTA without a quota) is enough before today's render.
       const t =
         target ??
         (await buildPmtaTarget({
@@ -73,11 +77,12 @@ export function pmtaPort(options: PmtaPortOptions): PmtaPort {
           host: options.host,
           secrets: options.secrets,
           vault: options.vault,
-          quotas: [],
+          quotas: new Map(inventory.ips.map((ip) => [ip.vmta, 0])),
           date: "1970-01-01",
           revision: "accounting",
           templates: options.templates,
           ...(options.sshOverride ? { sshOverride: options.sshOverride } : {}),
+          ...(options.fileOwner !== undefined ? { fileOwner: options.fileOwner } : {}),
         }));
       const session = await t.transport.open(silentLogger);
       try {

@@ -17,7 +17,6 @@ import type { Plan } from "../plan/model.ts";
 import type { InventorySource } from "../source/index.ts";
 import { validateSnapshot } from "../source/index.ts";
 import type { Store } from "../store/index.ts";
-import type { JudgedDay } from "../warmup/calendar.ts";
 import { addDays, localDate } from "../warmup/dates.ts";
 import type { MailwizzPort, PmtaPort, StepReport } from "./ports.ts";
 
@@ -64,17 +63,6 @@ export interface TickDeps {
   readonly memory: ReconcilerMemory;
   /** false: plan only (`email-engine plan`). */
   readonly apply: boolean;
-}
-
-async function ledgerByIp(store: Store, to: string): Promise<Map<string, JudgedDay[]>> {
-  const byIp = new Map<string, JudgedDay[]>();
-  for (const row of await store.ledger.list({ to })) {
-    byIp.set(row.ip, [
-      ...(byIp.get(row.ip) ?? []),
-      { date: row.day, verdict: row.verdict, reason: row.reason },
-    ]);
-  }
-  return byIp;
 }
 
 /** Reads new accounting records of every host, then judges every finished day not yet judged. */
@@ -147,7 +135,7 @@ export async function reconcileOnce(deps: TickDeps): Promise<TickResult> {
   const today = localDate(deps.now(), inventory.platform.timezone);
   const ports = await deps.ports(inventory);
   await advanceLedger(deps, ports.pmta, inventory, today);
-  const rows = warmupTable(inventory, await ledgerByIp(deps.store, today), today);
+  const rows = warmupTable(inventory, await deps.store.ledger.judgedDays(today), today);
 
   const pmtaSides = await Promise.all(
     ports.pmta.map(async (port) => {

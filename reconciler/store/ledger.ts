@@ -1,7 +1,7 @@
 // The warm-up ledger: per IP per local day, the quota it had, what it sent and what came back, and
 // the gate's verdict. The calendar and the gates read it; accounting ingestion adds to its counters.
 import type { LocalDate } from "../warmup/dates.ts";
-import type { Verdict } from "../warmup/calendar.ts";
+import type { JudgedDay, Verdict } from "../warmup/calendar.ts";
 import type { SqlQuerier } from "./sql.ts";
 
 export interface LedgerCounts {
@@ -94,6 +94,17 @@ export class Ledger {
            WHERE ip = $1 AND day = $2 AND listed`,
           [ip, day],
         ));
+  }
+
+  /** Every IP's judged days before `to` (exclusive), in the form the warm-up calendar reads. */
+  async judgedDays(to: LocalDate): Promise<Map<string, JudgedDay[]>> {
+    const byIp = new Map<string, JudgedDay[]>();
+    for (const row of await this.list({ to })) {
+      const days = byIp.get(row.ip) ?? [];
+      days.push({ date: row.day, verdict: row.verdict, reason: row.reason });
+      byIp.set(row.ip, days);
+    }
+    return byIp;
   }
 
   /** Rows ordered by IP then day; `to` is exclusive. */
