@@ -13,7 +13,7 @@ import { emulateMailwizzCommand } from "./emulate.ts";
 import { inventorySyncCommand } from "./inventory.ts";
 import { deployPmtaCommand } from "./deploy.ts";
 import type { ReconcileOptions } from "./reconcile.ts";
-import { applyCommand, planCommand } from "./reconcile.ts";
+import { applyCommand, planCommand, suspendCommand } from "./reconcile.ts";
 import { renderPmtaCommand } from "./render.ts";
 import type { RunOptions } from "./run.ts";
 import { runCommand } from "./run.ts";
@@ -221,6 +221,21 @@ export function buildProgram(env: CliEnvironment, output: Output, setExit: (code
     .option("--interval <seconds>", "seconds between reconciles", "60")
     .option("--once", "reconcile once and exit (cron, tests)")
     .action(async (opts: RunOptions) => setExit(await runCommand(opts, env, output)));
+
+  reconcileOptions(
+    program
+      .command("suspend")
+      .description("stop the daemon from changing anything until `resume` (recorded in the store)"),
+  )
+    .option("--reason <text>", "why, shown in the status")
+    .action(async (opts: ReconcileOptions & { reason?: string }) =>
+      setExit(await suspendCommand(opts, env, output)),
+    );
+  reconcileOptions(
+    program.command("resume").description("let the daemon reconcile again after `suspend`"),
+  ).action(async (opts: ReconcileOptions) =>
+    setExit(await suspendCommand({ ...opts, resume: true }, env, output)),
+  );
 
   const collect = (value: string, previous: string[]) => [...previous, value];
   const check = program

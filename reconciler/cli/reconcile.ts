@@ -1,5 +1,5 @@
 // `plan` and `apply`: one reconcile of the platform against the inventory, printed like terraform.
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { Plan } from "../plan/model.ts";
@@ -7,7 +7,9 @@ import { planExitCode } from "../plan/model.ts";
 import { printPlan } from "../plan/print.ts";
 import { parseHostPort } from "../pmta/target/settings.ts";
 import type { Engine } from "../reconcile/engine.ts";
-import { openEngine } from "../reconcile/engine.ts";
+import { openEngine, suspendFile, TARGET } from "../reconcile/engine.ts";
+import { ReconcileRecords } from "../record/index.ts";
+import { openStore } from "../store/index.ts";
 import type { RecordedTick } from "../reconcile/run.ts";
 import { recordedTick } from "../reconcile/run.ts";
 import type { CliEnvironment } from "./context.ts";
@@ -141,4 +143,43 @@ export async function applyCommand(
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * `suspend` / `resume`: the daemon stops changing anything (it still answers, and records skipped
+ * runs). With PostgreSQL the mark is in the store (every daemon sees it); with the embedded PGlite,
+ * which only the daemon may open, it is a file in the engine's home.
+ */
+export async function suspendCommand(
+  options: ReconcileOptions & { reason?: string; resume?: boolean },
+  env: CliEnvironment,
+  output: Output,
+): Promise<number> {
+  const home = resolve(options.home ?? env.home ?? dirname(env.dataDir));
+  const file = suspendFile(home);
+  const reason = options.reason ?? "suspended by an operator";
+  const at = env.now();
+  if (env.databaseUrl) {
+    const store = await openStore({ databaseUrl: env.databaseUrl });
+    try {
+      await new ReconcileRecords(store.sql).setStatus(
+        options.resume
+          ? { target: TARGET, state: "progressing", reason: "Resumed", message: "resumed by an operator", at }
+          : { target: TARGET, state: "suspended", reason: "Suspended", message: reason, at },
+      );
+    } finally {
+      await store.close();
+    }
+  }
+  if (options.resume) await rm(file, { force: true });
+  else if (!env.databaseUrl) {
+    await mkdir(home, { recursive: true });
+    await writeFile(file, `${reason}\n`);
+  }
+  output.out(
+    options.resume
+      ? "resumed: the next tick reconciles"
+      : `suspended (${reason}): ticks are skipped until \`email-engine resume\``,
+  );
+  return 0;
 }

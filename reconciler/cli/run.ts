@@ -11,6 +11,7 @@ import type { Plan } from "../plan/model.ts";
 import { printPlan } from "../plan/print.ts";
 import type { RecordedTick } from "../reconcile/run.ts";
 import { recordedTick } from "../reconcile/run.ts";
+import { INTERRUPTED } from "../reconcile/engine.ts";
 import { addDays, localDate } from "../warmup/dates.ts";
 import type { CliEnvironment } from "./context.ts";
 import type { Output } from "./output.ts";
@@ -51,13 +52,20 @@ export async function runCommand(
   let lastPlan: Plan | null = null;
   let lastTick: Date | null = null;
   let printedFirst = false;
+  let leading = false;
 
   const tick = async () => {
     if (!(await leader.acquire())) {
       output.out("another daemon holds the reconcile lock: standing by");
+      leading = false;
       lastTick = env.now();
       return { outcome: "ok" as const };
     }
+    if (!leading && env.databaseUrl) {
+      // Just took the lead: the runs still open belong to a daemon that died (the lock went with it).
+      await engine.records.closeInterrupted(env.now(), INTERRUPTED);
+    }
+    leading = true;
     const t: RecordedTick = await recordedTick(engine, { apply: true, trigger: "schedule", now: env.now });
     lastTick = env.now();
     const result = t.result;

@@ -1,6 +1,7 @@
 // Assembles a reconciler from options: the source (git branch or directory), the store, the records
 // and the ports of every system the inventory names (production: SSH and MailWizz; embedded: a local
 // PowerMTA sandbox and the MailWizz emulator). Used by `plan`, `apply` and `run`.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readSecret } from "../cli/check.ts";
 import { ConfigError } from "../errors.ts";
@@ -29,6 +30,16 @@ import type { MailwizzPort, PmtaPort } from "./ports.ts";
 import type { ReconcilerMemory } from "./tick.ts";
 
 export const TARGET = "platform";
+/** The message of a run a crashed engine left open. */
+export const INTERRUPTED = "the engine stopped during this run";
+
+/**
+ * Where `email-engine suspend` leaves its mark when the store is the embedded PGlite, which only one
+ * process may open: the daemon reads this file on each tick. With PostgreSQL the store carries it.
+ */
+export function suspendFile(home: string): string {
+  return join(home, "suspended");
+}
 
 export interface EngineOptions {
   readonly mode: "embedded" | "production";
@@ -54,6 +65,8 @@ export interface Engine {
   readonly ports: (
     inventory: Inventory,
   ) => Promise<{ pmta: readonly PmtaPort[]; mailwizz: readonly MailwizzPort[] }>;
+  /** Why the target is suspended (`email-engine suspend`), or undefined. */
+  suspended(): Promise<string | undefined>;
   /** URLs of the embedded stand-ins, for the operator to look at. */
   readonly standIns: () => readonly string[];
   close(): Promise<void>;
@@ -94,7 +107,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     dataDir: embedded ? embedded.data : join(options.home, "data"),
   });
   const records = new ReconcileRecords(store.sql);
-  await records.closeInterrupted(options.now(), "the engine stopped during this run");
+  // Runs left open by a crash are closed here only when the store is this process's own (PGlite): on a
+  // shared PostgreSQL an open run may be another daemon's, in flight; the daemon closes them once it
+  // holds the reconcile lock (cli/run.ts).
+  if (!options.databaseUrl) await records.closeInterrupted(options.now(), INTERRUPTED);
   const status = await records.getStatus(TARGET);
   const owned = await records.listOwned({ system: "mailwizz", kind: "delivery-server" });
   const memory: ReconcilerMemory = {
@@ -157,6 +173,14 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     records,
     memory,
     ports,
+    async suspended() {
+      const file = await readFile(suspendFile(options.home), "utf8").catch(() => undefined);
+      if (file !== undefined) return file.trim() || "suspended by an operator";
+      // Without PostgreSQL the file alone decides (the daemon records "suspended" itself).
+      if (options.databaseUrl === undefined) return undefined;
+      const status = await records.getStatus(TARGET);
+      return status?.state === "suspended" ? status.message : undefined;
+    },
     standIns: () => standIns,
     async close() {
       if (opened) await Promise.all(opened.mailwizz.map((p) => p.close()));

@@ -26,6 +26,20 @@ export async function recordedTick(
     attemptedRevision: null,
     at: started,
   });
+  // A suspended target is left alone (an operator's `email-engine suspend`), until `resume`.
+  const suspended = options.apply ? await engine.suspended() : undefined;
+  if (suspended !== undefined) {
+    const at = options.now();
+    await engine.records.finishRun(runId, { outcome: "skipped", message: `suspended: ${suspended}`, at });
+    await engine.records.setStatus({
+      target: TARGET,
+      state: "suspended",
+      reason: "Suspended",
+      message: suspended,
+      at,
+    });
+    return { outcome: "skipped", result: undefined, error: undefined, runId, durationMs: 0 };
+  }
   const ownedBefore = new Set(engine.memory.owned);
   let result: TickResult | undefined;
   let error: unknown;
