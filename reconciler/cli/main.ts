@@ -182,7 +182,11 @@ export function buildProgram(env: CliEnvironment, output: Output, setExit: (code
         "--ssh-host <host[:port]>",
         "reach the PowerMTA host here (SSH tunnel); its pinned host key still applies",
       )
-      .option("--home <dir>", "the engine's own files (env EMAIL_ENGINE_HOME, default .email-engine)");
+      .option("--home <dir>", "the engine's own files (env EMAIL_ENGINE_HOME, default .email-engine)")
+      .option(
+        "--file-owner <user:group>",
+        "owner of the DKIM keys and smtp-users file on PowerMTA (default pmta:pmta; - keeps the SSH user's)",
+      );
   reconcileOptions(
     program
       .command("plan")

@@ -2,6 +2,7 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { ConfigError } from "../errors.ts";
+import { alwaysLeader, postgresLeader } from "../daemon/leader.ts";
 import type { Plan } from "../plan/model.ts";
 import { planExitCode } from "../plan/model.ts";
 import { printPlan } from "../plan/print.ts";
@@ -132,7 +133,20 @@ export async function applyCommand(
     }
     output.out(printPlan(plan));
     if (plan.steps.length === 0) return 0;
-    const tick = await recordedTick(engine, { apply: true, trigger: "apply", now: env.now });
+    // The same lock the daemons take: an apply never runs beside a reconciling daemon.
+    const leader = env.databaseUrl ? postgresLeader(env.databaseUrl, "email_engine") : alwaysLeader;
+    if (!(await leader.acquire())) {
+      await leader.release();
+      throw new ConfigError("a daemon is reconciling this platform right now: nothing was applied", [
+        "    fix: let the daemon converge, or `email-engine suspend` it first",
+      ]);
+    }
+    let tick: RecordedTick;
+    try {
+      tick = await recordedTick(engine, { apply: true, trigger: "apply", now: env.now });
+    } finally {
+      await leader.release();
+    }
     printReport(tick, output);
     if (tick.error !== undefined) {
       output.err(`apply failed: ${asError(tick.error).message}`);

@@ -7,6 +7,7 @@ import type { LoopEvent } from "../daemon/loop.ts";
 import { realClock, ReconcileLoop } from "../daemon/loop.ts";
 import { ConfigError } from "../errors.ts";
 import { EngineMetrics, parseListen, pingStore, startHttpServer } from "../http/index.ts";
+import type { WarmupRow } from "../derive/warmup-table.ts";
 import type { Plan } from "../plan/model.ts";
 import { printPlan } from "../plan/print.ts";
 import type { RecordedTick } from "../reconcile/run.ts";
@@ -50,6 +51,7 @@ export async function runCommand(
   const leader: Leader = env.databaseUrl ? postgresLeader(env.databaseUrl, "email_engine") : alwaysLeader;
   const metrics = new EngineMetrics({ processMetrics: true });
   let lastPlan: Plan | null = null;
+  let lastRows: readonly WarmupRow[] = [];
   let lastTick: Date | null = null;
   let printedFirst = false;
   let leading = false;
@@ -73,7 +75,10 @@ export async function runCommand(
       lastPlan = result.plan;
       metrics.recordPlan(result.plan);
     }
-    if (result) metrics.setWarmup([...result.rows]);
+    if (result) {
+      lastRows = result.rows;
+      metrics.setWarmup([...result.rows]);
+    }
     metrics.recordTick({
       outcome: t.outcome,
       durationSeconds: t.durationMs / 1000,
@@ -106,6 +111,7 @@ export async function runCommand(
         listen,
         deps: {
           status: () => engine.records.listStatus(),
+          ips: () => lastRows,
           plan: () => lastPlan,
           ready: async () => ({
             store: await pingStore(engine.store.sql),

@@ -21,7 +21,31 @@ export interface TickReport {
   readonly at?: Date;
 }
 
-export type WarmupMetricRow = Pick<WarmupRow, "ip" | "vmta" | "domain" | "day" | "quota" | "state">;
+export type WarmupMetricRow = Pick<WarmupRow, "ip" | "vmta" | "domain" | "day" | "quota" | "state"> & {
+  readonly reason?: string;
+};
+
+/** Why an IP is held, stepped back or paused, as a bounded label (the full text is in /api/v1/status). */
+export const CAUSES = [
+  "hard_bounce",
+  "complaint",
+  "deferral",
+  "blocklist",
+  "too_few",
+  "operator",
+  "other",
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+export function causeOf(reason: string): Cause {
+  if (/hard bounces/.test(reason)) return "hard_bounce";
+  if (/complaints/.test(reason)) return "complaint";
+  if (/deferrals/.test(reason)) return "deferral";
+  if (/blocklist|authentication|DKIM|SPF|DMARC|PTR/i.test(reason)) return "blocklist";
+  if (/too few messages/.test(reason)) return "too_few";
+  if (/in the inventory/.test(reason)) return "operator";
+  return "other";
+}
 
 export interface EngineInfo {
   readonly version: string;
@@ -47,6 +71,7 @@ export class EngineMetrics {
   readonly #quota: Gauge<"ip" | "vmta" | "domain">;
   readonly #warmupDay: Gauge<"ip" | "vmta">;
   readonly #ipState: Gauge<"ip" | "vmta" | "state">;
+  readonly #ipCause: Gauge<"ip" | "vmta" | "state" | "cause">;
   readonly #info: Gauge<"version" | "last_applied_revision" | "last_attempted_revision">;
 
   constructor(options: MetricsOptions = {}) {
@@ -101,6 +126,12 @@ export class EngineMetrics {
       labelNames: ["ip", "vmta", "state"],
       registers,
     });
+    this.#ipCause = new Gauge({
+      name: "email_engine_ip_state_cause",
+      help: "1 per sending IP that is held, stepped back or paused, labelled with the cause (hard_bounce, complaint, deferral, blocklist, too_few, operator, other).",
+      labelNames: ["ip", "vmta", "state", "cause"],
+      registers,
+    });
     this.#info = new Gauge({
       name: "email_engine_info",
       help: "Always 1; labels carry the version and the last attempted and applied inventory revisions.",
@@ -144,7 +175,11 @@ export class EngineMetrics {
     this.#quota.reset();
     this.#warmupDay.reset();
     this.#ipState.reset();
+    this.#ipCause.reset();
     for (const row of rows) {
+      if ((row.state === "held" || row.state === "paused") && row.reason !== undefined) {
+        this.#ipCause.set({ ip: row.ip, vmta: row.vmta, state: row.state, cause: causeOf(row.reason) }, 1);
+      }
       this.#quota.set({ ip: row.ip, vmta: row.vmta, domain: row.domain }, row.quota);
       this.#warmupDay.set({ ip: row.ip, vmta: row.vmta }, row.day);
       for (const state of WARMUP_STATES) {

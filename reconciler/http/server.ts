@@ -12,12 +12,15 @@ import type { ListenAddress } from "./listen.ts";
 import { DEFAULT_LISTEN, listenUrl } from "./listen.ts";
 import type { ReadyInfo } from "./ready.ts";
 import { evaluateReadiness } from "./ready.ts";
+import type { IpStatus } from "./status.ts";
 import { statusDocument } from "./status.ts";
 
 type MaybePromise<T> = T | Promise<T>;
 
 export interface HttpDeps {
   status(): MaybePromise<readonly TargetStatus[]>;
+  /** Per-IP warm-up state and reason from the last tick (empty before the first). */
+  ips?(): MaybePromise<readonly IpStatus[]>;
   /** The last plan computed by the daemon; null before the first. */
   plan(): MaybePromise<Plan | null>;
   ready(): MaybePromise<ReadyInfo>;
@@ -162,7 +165,8 @@ function buildApp(options: HttpServerOptions): FastifyInstance {
 
   app.get("/api/v1/status", async (_request, reply) => {
     const statuses = await wait("the status", deps.status());
-    return reply.type("application/json; charset=utf-8").send(statusDocument(statuses));
+    const ips = deps.ips ? await wait("the IP status", deps.ips()) : [];
+    return reply.type("application/json; charset=utf-8").send(statusDocument(statuses, ips));
   });
 
   app.get("/api/v1/plan", async (_request, reply) => {

@@ -26,14 +26,41 @@ export interface StatusEntry {
 }
 
 export interface StatusDocument {
+  /** Per sending IP: warm-up day, quota, state and its reason, as of the last tick. */
+  readonly ips: readonly IpStatus[];
   readonly targets: readonly StatusEntry[];
 }
 
-export function statusDocument(statuses: readonly TargetStatus[]): StatusDocument {
+/** One sending IP in the status: its warm-up state today and why (e.g. the gate that paused it). */
+export interface IpStatus {
+  readonly ip: string;
+  readonly vmta: string;
+  readonly domain: string;
+  readonly day: number;
+  readonly quota: number;
+  readonly state: string;
+  readonly reason: string;
+}
+
+export function statusDocument(
+  statuses: readonly TargetStatus[],
+  ips: readonly IpStatus[] = [],
+): StatusDocument {
   const targets = [...statuses]
     .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0))
     .map(statusEntry);
-  return { targets };
+  const sorted = [...ips]
+    .sort((a, b) => (a.vmta < b.vmta ? -1 : a.vmta > b.vmta ? 1 : 0))
+    .map(({ ip, vmta, domain, day, quota, state, reason }) => ({
+      ip,
+      vmta,
+      domain,
+      day,
+      quota,
+      state,
+      reason,
+    }));
+  return { targets, ips: sorted };
 }
 
 export function statusEntry(s: TargetStatus): StatusEntry {

@@ -15,6 +15,8 @@ export interface PmtaSide {
     readonly path: string;
     readonly change: "missing" | "content" | "mode" | "equal";
   }[];
+  /** Expected VMTAs PowerMTA is not running although the file has them (never reloaded). */
+  readonly notLoaded?: readonly string[];
 }
 
 function fileSteps(side: PmtaSide): Step[] {
@@ -92,7 +94,20 @@ function planConfig(side: PmtaSide): Step[] {
     ];
   }
   const live = summaryOf(side.liveText);
-  if (live.normalized === desired.normalized) return [];
+  if (live.normalized === desired.normalized) {
+    const notLoaded = side.notLoaded ?? [];
+    return notLoaded.length === 0
+      ? []
+      : [
+          step(
+            "update",
+            "config",
+            side.host,
+            [{ field: "loaded", old: `without ${notLoaded.join(", ")}`, new: "the config on disk" }],
+            "the config on disk was never loaded: reload",
+          ),
+        ];
+  }
 
   const steps: Step[] = [];
   const liveVmtas = new Map(live.summary.vmtas.map((v) => [v.name, v]));

@@ -52,7 +52,7 @@ export function pmtaPort(options: PmtaPortOptions): PmtaPort {
     async readLive() {
       const observation = await observeTarget(built());
       const text = observation.liveText ?? undefined;
-      return { text, files: observation.files };
+      return { text, files: observation.files, notLoaded: observation.notLoaded };
     },
     async deploy() {
       const report = await deployTarget(built());

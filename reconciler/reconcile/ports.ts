@@ -22,6 +22,8 @@ export interface PmtaPort {
   readLive(): Promise<{
     text: string | undefined;
     files: readonly { path: string; change: "missing" | "content" | "mode" | "equal" }[];
+    /** Expected VMTAs PowerMTA is not running: the file on disk was never loaded. */
+    notLoaded: readonly string[];
   }>;
   /** Deploys (lint, lock, backup, atomic move, test, reload, verify, rollback) and reports each step. */
   deploy(inventory: Inventory, text: string): Promise<{ ok: boolean; steps: readonly StepReport[] }>;

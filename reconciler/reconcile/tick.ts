@@ -141,7 +141,13 @@ export async function reconcileOnce(deps: TickDeps): Promise<TickResult> {
     ports.pmta.map(async (port) => {
       const desiredText = await port.render(inventory, rows, today, revision);
       const live = await port.readLive();
-      return { host: port.host, desiredText, liveText: live.text, files: live.files };
+      return {
+        host: port.host,
+        desiredText,
+        liveText: live.text,
+        files: live.files,
+        notLoaded: live.notLoaded,
+      };
     }),
   );
   const mwPlans = await Promise.all(

@@ -19,7 +19,14 @@ export async function openPostgres(url: string, schema: string): Promise<SqlClie
     // An idle client lost its connection; the pool replaces it on next use.
   });
   try {
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${ident}`);
+    try {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${ident}`);
+    } catch (error) {
+      // Two engines starting together race on IF NOT EXISTS; the loser sees a unique violation (23505)
+      // or "already exists" (42P06): the schema is there, which is all that was asked.
+      const code = (error as { code?: string }).code;
+      if (code !== "23505" && code !== "42P06") throw error;
+    }
   } catch (error) {
     await pool.end();
     throw new TransientError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`, {

@@ -169,6 +169,7 @@ describe("daemon HTTP server (integration, loopback)", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(await res.json()).toEqual({
+      ips: [],
       targets: [
         {
           target: "host-1",

@@ -60,6 +60,7 @@ describe("deployPmtaConfig", () => {
       lint: "Success",
       connect: "Success",
       lock: "Success",
+      "check-loaded": "NotExecuted",
       "read-live": "Success",
       backup: "Success",
       "upload-extra-files": "Success",
@@ -97,7 +98,8 @@ describe("deployPmtaConfig", () => {
       durationMs: 0,
       detail: "no change: the live config and files equal the rendered ones",
     });
-    expect(await peer.pmtaCommands()).toEqual([]);
+    // Only the read-only check that PowerMTA runs what is on disk.
+    expect(await peer.pmtaCommands()).toEqual(["--dom show vmtas"]);
     expect(await readdir(join(peer.dirs.etc, "backup")).catch(() => [])).toHaveLength(0);
   });
 

@@ -99,4 +99,20 @@ describe("the embedded reconciler (integration)", () => {
     await suspendCommand({ inventory, embedded: true, resume: true }, env, out);
     expect((await recordedTick(e, { apply: true, trigger: "test", now })).outcome).toBe("ok");
   });
+
+  it("a config on disk that PowerMTA never loaded is planned as a reload and reloaded", async () => {
+    const { engine: e, home } = await engine();
+    await recordedTick(e, { apply: true, trigger: "test", now });
+    // What a deploy killed between its move and its reload leaves: the file is new, PowerMTA runs the old one.
+    const running = join(home, "embedded", "pmta-local", "pmta", "state", "running-config");
+    const loaded = await readFile(running, "utf8");
+    await writeFile(running, loaded.replace(/<virtual-mta pmta-vmta2>[\s\S]*?<\/virtual-mta>\n/, ""));
+    const tick = await recordedTick(e, { apply: true, trigger: "test", now });
+    expect(tick.result?.plan?.steps.map((s) => [s.action, s.kind, s.target, s.reason])).toEqual([
+      ["update", "config", "pmta", "the config on disk was never loaded: reload"],
+    ]);
+    expect(tick.result?.applied.find((s) => s.step === "pmta pmta: reload")?.status).toBe("Success");
+    expect(await readFile(running, "utf8")).toContain("<virtual-mta pmta-vmta2>");
+    expect((await recordedTick(e, { apply: true, trigger: "test", now })).result?.plan?.steps).toEqual([]);
+  });
 });

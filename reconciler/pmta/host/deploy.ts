@@ -19,6 +19,7 @@ import { moveIntoPlace, uploadTemp } from "./files.ts";
 import { acquireHostLock, type HostLock } from "./lock.ts";
 import { Redactor, silentLogger, type HostLogger } from "./log.ts";
 import { sh } from "./quote.ts";
+import { parseVmtaNames } from "./status.ts";
 import { StepRecorder, type DeployReport } from "./report.ts";
 import type { HostSession, HostTransport } from "./session.ts";
 import { sshTransport, type HostConnectOptions } from "./ssh.ts";
@@ -173,6 +174,42 @@ export async function deployPmtaConfig(options: DeployOptions): Promise<DeployRe
       };
     });
     if (!p.configChanged && p.changedFiles.length === 0) {
+      // Equal files do not prove PowerMTA runs them: a deploy that died between its move and its
+      // reload left the new config on disk, not loaded. Reload when a VMTA is missing from what runs.
+      const notLoaded = await rec.run("check-loaded", async () => {
+        const out = await s.run(sh`pmta --dom show vmtas`, "pmta show vmtas");
+        const running = parseVmtaNames(out.stdout.toString("utf8"));
+        const missing = options.expectedVmtas.filter((name) => !running.includes(name));
+        return {
+          value: missing,
+          detail:
+            missing.length > 0
+              ? `on disk but not loaded: ${missing.join(", ")}`
+              : "the loaded config is the one on disk",
+        };
+      });
+      if (notLoaded.length > 0) {
+        report.changed = true;
+        for (const step of ["backup", "upload-extra-files", "upload-config", "move-into-place"] as const) {
+          rec.skip(step, "the files on disk are already the rendered ones");
+        }
+        await rec.run("test-config", async () => {
+          const r = await s.run(sh`pmta test config`, "pmta test config");
+          return { value: undefined, detail: r.stdout.toString("utf8").trim() };
+        });
+        await rec.run("reload", async () => {
+          const r = await s.run(sh`pmta reload`, "pmta reload");
+          return { value: undefined, detail: r.stdout.toString("utf8").trim() };
+        });
+        await rec.run("verify", async () => ({
+          value: undefined,
+          detail: await verifyLive(s, options.expectedVmtas),
+        }));
+        rec.skip("rollback", "not needed");
+        report.ok = true;
+        report.applied = true;
+        return report;
+      }
       for (const step of NO_CHANGE_STEPS)
         rec.skip(
           step,
@@ -184,6 +221,7 @@ export async function deployPmtaConfig(options: DeployOptions): Promise<DeployRe
       return report;
     }
     report.changed = true;
+    rec.skip("check-loaded", "the config changes: it is reloaded anyway");
     await rec.run("backup", async () => {
       const detail = await takeBackups(
         s,

@@ -7,6 +7,7 @@ export const DEPLOY_STEPS = [
   "connect",
   "lock",
   "read-live",
+  "check-loaded",
   "backup",
   "upload-extra-files",
   "upload-config",

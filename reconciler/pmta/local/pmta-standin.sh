@@ -4,7 +4,7 @@
 #   PMTA_CONFIG  the file standing for /etc/pmta/config
 #   PMTA_STATE   state directory: commands.log (every invocation), running-config (the last reloaded
 #                config), fail-<name> files that make a command fail (test-config, reload, show-status,
-#                show-vmtas; a file containing "once" fails only the next call)
+#                show-vmtas; a file containing "once" fails only the next call, "hang" holds it)
 # Implements: test config, reload, show status, --dom show status, show vmtas, --dom show vmtas.
 set -u
 : "${PMTA_CONFIG:?PMTA_CONFIG is not set}"
@@ -12,8 +12,18 @@ set -u
 
 printf '%s\n' "$*" >>"$PMTA_STATE/commands.log"
 
-# A fail-<name> file makes <name> fail; if it contains "once", only the next call fails.
+# A fail-<name> file makes <name> fail; if it contains "once", only the next call fails. One containing
+# "hang" makes <name> wait (up to 25 s) until the file is removed, then carry on: a command caught in
+# the middle (the tests kill the deploy there).
 fault() {
+  if [ -e "$PMTA_STATE/fail-$1" ] && [ "$(cat "$PMTA_STATE/fail-$1")" = hang ]; then
+    waited=0
+    while [ -e "$PMTA_STATE/fail-$1" ] && [ "$waited" -lt 250 ]; do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    return 0
+  fi
   if [ -e "$PMTA_STATE/fail-$1" ]; then
     if [ "$(cat "$PMTA_STATE/fail-$1")" = once ]; then rm -f "$PMTA_STATE/fail-$1"; fi
     echo "Error: injected failure of '$1'" >&2

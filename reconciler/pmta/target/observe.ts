@@ -6,7 +6,7 @@ import type { DeployReport } from "../host/report.ts";
 import { deployPmtaConfig } from "../host/deploy.ts";
 import { remoteFileState, sha256Hex } from "../host/files.ts";
 import { silentLogger, type HostLogger } from "../host/log.ts";
-import { readLiveConfig } from "../host/observe.ts";
+import { readLiveConfig, readVmtas } from "../host/observe.ts";
 import type { PmtaTarget } from "./build.ts";
 import { configsEquivalent, pmtaDrift, type PmtaDrift } from "./drift.ts";
 
@@ -21,7 +21,9 @@ export interface TargetObservation {
   readonly liveText: string | null;
   readonly drift: PmtaDrift;
   readonly files: readonly FileDrift[];
-  /** Something would change: config drift or a file missing or different. */
+  /** Expected VMTAs PowerMTA is not running (a config on disk that was never loaded). */
+  readonly notLoaded: readonly string[];
+  /** Something would change: config drift, a file missing or different, or a config not loaded. */
   readonly changes: boolean;
 }
 
@@ -46,12 +48,16 @@ export async function observeTarget(
             : "equal";
       files.push({ path: file.path, change });
     }
+    // Only a live config can be loaded or not; PowerMTA answering nothing is not "not loaded".
+    const running = live.text === null ? null : await readVmtas(session).catch(() => null);
+    const notLoaded = running === null ? [] : target.expectedVmtas.filter((name) => !running.includes(name));
     return {
       label: session.label,
       liveText: live.text,
       drift,
       files,
-      changes: !drift.inSync || files.some((f) => f.change !== "equal"),
+      notLoaded,
+      changes: !drift.inSync || files.some((f) => f.change !== "equal") || notLoaded.length > 0,
     };
   } finally {
     session.close();
