@@ -97,7 +97,10 @@ export function deployScenarios(name: string, setup: () => Promise<TestHost>): v
       expect(later.out).toContain("no change: nothing written, PowerMTA not reloaded");
       expect(await live()).toBe(config);
       // Two redeploys, each observing then checking the loaded config: reads only, no reload.
-      expect(await host.pmtaCommands()).toEqual([...DEPLOYED_COMMANDS, ...Array<string>(4).fill(CHECK_LOADED)]);
+      expect(await host.pmtaCommands()).toEqual([
+        ...DEPLOYED_COMMANDS,
+        ...Array<string>(4).fill(CHECK_LOADED),
+      ]);
     });
 
     it("a quota change shows as drift in --dry-run (exit 2, nothing touched), then deploys and reloads", async () => {
@@ -121,7 +124,12 @@ export function deployScenarios(name: string, setup: () => Promise<TestHost>): v
       expect(real.out).toContain("deployed: the new config is live and verified");
       expect(await live()).toContain("max-smtp-msg-rate 200/d");
       // The dry run and the deploy each observe first (one read each), then the deploy runs.
-      expect(await host.pmtaCommands()).toEqual([...DEPLOYED_COMMANDS, CHECK_LOADED, CHECK_LOADED, ...DEPLOYED_COMMANDS]);
+      expect(await host.pmtaCommands()).toEqual([
+        ...DEPLOYED_COMMANDS,
+        CHECK_LOADED,
+        CHECK_LOADED,
+        ...DEPLOYED_COMMANDS,
+      ]);
       expect(existsSync(join(host.etc, "backup"))).toBe(true);
       expect(await readdir(join(host.etc, "backup"))).toHaveLength(1);
 
