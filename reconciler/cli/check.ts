@@ -14,7 +14,9 @@ import { createDnsClient, DEFAULT_TIMEOUT_MS, DEFAULT_TRIES } from "../dns/resol
 import { DkimVault } from "../dkim/index.ts";
 import { defaultVaultDir } from "./dkim.ts";
 import { ConfigError } from "../errors.ts";
-import type { Inventory, Monitoring, SecretRef } from "../inventory/types.gen.ts";
+import type { Secrets } from "../inventory/secrets.ts";
+import { readSecret } from "../inventory/secrets.ts";
+import type { Inventory, Monitoring } from "../inventory/types.gen.ts";
 import type { VerdictEntry } from "../monitor/repository.ts";
 import { lockMonitorRuns, recordMonitorRun } from "../monitor/record.ts";
 import type { MonitorSignals } from "../monitor/signals.ts";
@@ -52,24 +54,8 @@ function definedOnly(record: { [k: string]: string | undefined } | undefined): R
   );
 }
 
-export type Secrets = Readonly<Record<string, string | undefined>>;
-
-/** Reads a secret from its environment variable or file; errors name the source, never the value. */
-export async function readSecret(ref: SecretRef, secrets: Secrets, what: string): Promise<string> {
-  if (ref.env !== undefined) {
-    const value = secrets[ref.env]?.trim();
-    if (!value) throw new ConfigError(`${what}: environment variable ${ref.env} is not set`);
-    return value;
-  }
-  if (ref.file !== undefined) {
-    try {
-      return (await readFile(ref.file, "utf8")).trim();
-    } catch {
-      throw new ConfigError(`${what}: cannot read ${ref.file}`);
-    }
-  }
-  throw new ConfigError(`${what}: give env or file`);
-}
+export { readSecret } from "../inventory/secrets.ts";
+export type { Secrets } from "../inventory/secrets.ts";
 
 /** Blocklist settings from the inventory's monitoring section (keys read from secrets), then overrides. */
 export async function blocklistSettingsOf(

@@ -3,7 +3,7 @@
 // PowerMTA sandbox and the MailWizz emulator). Used by `plan`, `apply` and `run`.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { readSecret } from "../cli/check.ts";
+import { readSecret } from "../inventory/secrets.ts";
 import { ConfigError } from "../errors.ts";
 import { DkimVault } from "../dkim/index.ts";
 import { entries } from "../inventory/model.ts";

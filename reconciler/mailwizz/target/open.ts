@@ -2,8 +2,8 @@
 // per tenant of the install (servers.<s>.mailwizz.apiUrl/version, tenants.<t>.mailwizz.apiKey) and the
 // delivery-server store over MailWizz's database (servers.<s>.mailwizz.database), reached through an
 // SSH tunnel to the server (servers.<s>.ssh, pinned host key) unless `tunnel: false`.
-import { readSecret } from "../../cli/check.ts";
-import type { Secrets } from "../../cli/check.ts";
+import { readSecret } from "../../inventory/secrets.ts";
+import type { Secrets } from "../../inventory/secrets.ts";
 import { ConfigError } from "../../errors.ts";
 import { entries } from "../../inventory/model.ts";
 import type { Inventory, MailwizzInstall, Server } from "../../inventory/types.gen.ts";

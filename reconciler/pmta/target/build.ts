@@ -3,7 +3,7 @@
 // config, the files that go first (DKIM private keys, the smtp-users file), the VMTAs that must be live
 // afterwards and the secret values to redact. Every missing input is a ConfigError that names the
 // inventory path and the fix, raised before anything connects.
-import { readSecret, type Secrets } from "../../cli/check.ts";
+import { readSecret, type Secrets } from "../../inventory/secrets.ts";
 import type { DkimVault } from "../../dkim/index.ts";
 import { masterKeyFrom } from "../../dkim/index.ts";
 import { ConfigError } from "../../errors.ts";
