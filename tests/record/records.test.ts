@@ -1,41 +1,10 @@
 // The daemon's records (migration 0003) on both backends: PGlite in-process and the machine's PostgreSQL.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ReconcileRecords } from "../../reconciler/record/index.ts";
 import type { StepRecord } from "../../reconciler/record/index.ts";
 import type { Store } from "../../reconciler/store/index.ts";
-import { openStore } from "../../reconciler/store/index.ts";
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.ts";
-
-interface Backend {
-  readonly name: string;
-  open(): Promise<Store>;
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const backends: Backend[] = [
-  {
-    name: "PGlite",
-    async open() {
-      const store = await openStore({ dataDir: undefined, schema: uniqueSchema() });
-      cleanups.push(() => store.close());
-      return store;
-    },
-  },
-  {
-    name: "PostgreSQL",
-    async open() {
-      const schema = uniqueSchema();
-      const store = await openStore({ databaseUrl: TEST_DATABASE_URL, schema });
-      cleanups.push(() => dropSchema(schema));
-      cleanups.push(() => store.close());
-      return store;
-    },
-  },
-];
+import type { Backend } from "../helpers/backends.ts";
+import { BACKENDS } from "../helpers/backends.ts";
 
 const t = (minute: number) => new Date(Date.UTC(2026, 10, 24, 12, minute, 0));
 
@@ -44,7 +13,7 @@ async function open(backend: Backend): Promise<{ store: Store; records: Reconcil
   return { store, records: new ReconcileRecords(store.sql) };
 }
 
-describe.each(backends)("reconcile records on $name (integration)", (backend) => {
+describe.each(BACKENDS)("reconcile records on $name (integration)", (backend) => {
   it("opens and finishes runs, newest first, with the plan summary", async () => {
     const { records } = await open(backend);
     const a = await records.startRun({

@@ -2,44 +2,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import type { Store } from "../../reconciler/store/index.ts";
+import { describe, expect, it } from "vitest";
 import { openStore } from "../../reconciler/store/index.ts";
 import { migrate, readMigrations } from "../../reconciler/store/migrate.ts";
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from "../helpers/postgres.ts";
+import { afterThisTest, BACKENDS } from "../helpers/backends.ts";
+import { uniqueSchema } from "../helpers/postgres.ts";
 
-interface Backend {
-  readonly name: string;
-  open(): Promise<Store>;
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const backends: Backend[] = [
-  {
-    name: "PGlite",
-    async open() {
-      const store = await openStore({ dataDir: undefined, schema: uniqueSchema() });
-      cleanups.push(() => store.close());
-      return store;
-    },
-  },
-  {
-    name: "PostgreSQL",
-    async open() {
-      const schema = uniqueSchema();
-      const store = await openStore({ databaseUrl: TEST_DATABASE_URL, schema });
-      cleanups.push(() => dropSchema(schema));
-      cleanups.push(() => store.close());
-      return store;
-    },
-  },
-];
-
-describe.each(backends)("state store on $name (integration)", (backend) => {
+describe.each(BACKENDS)("state store on $name (integration)", (backend) => {
   it("applies every migration once and records it", async () => {
     const store = await backend.open();
     const rows = await store.sql.query<{ version: number }>(
@@ -142,12 +111,12 @@ describe.each(backends)("state store on $name (integration)", (backend) => {
 describe("embedded store persistence (integration)", () => {
   it("keeps the ledger in its data directory across restarts", async () => {
     const dir = await mkdtemp(join(tmpdir(), "ee-pglite-"));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    afterThisTest(() => rm(dir, { recursive: true, force: true }));
     const first = await openStore({ dataDir: dir });
     await first.ledger.judge("203.0.113.10", "2026-11-03", "advance", "healthy", 50);
     await first.close();
     const second = await openStore({ dataDir: dir });
-    cleanups.push(() => second.close());
+    afterThisTest(() => second.close());
     expect((await second.ledger.list()).map((r) => r.verdict)).toEqual(["advance"]);
   });
 });
