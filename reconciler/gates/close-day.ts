@@ -1,11 +1,10 @@
 // Closing a day (pure): once a local day is over, judge every sending IP's day from its ledger row and
 // its gates, so tomorrow's warm-up calendar reads the verdict. A day already judged is left alone
 // (replaying a day computes nothing new), and a pause in force carries on until it has lasted.
-import { gatesOf, ipKey } from "../inventory/model.ts";
+import { gatesOf, ipKey, scheduleOf } from "../inventory/model.ts";
 import type { Inventory } from "../inventory/types.gen.ts";
 import type { LedgerRow } from "../store/ledger.ts";
 import { warmupStatus } from "../warmup/calendar.ts";
-import { scheduleOf } from "../inventory/model.ts";
 import type { LocalDate } from "../warmup/dates.ts";
 import { addDays } from "../warmup/dates.ts";
 import type { MonitorSignals } from "../monitor/signals.ts";
