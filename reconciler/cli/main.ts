@@ -18,6 +18,11 @@ import { renderPmtaCommand } from "./render.ts";
 import type { RunOptions } from "./run.ts";
 import { runCommand } from "./run.ts";
 import { validateCommand } from "./validate.ts";
+import { registerContactsValidate } from "./contacts-validate.ts";
+import { registerContactsImport } from "./contacts-import.ts";
+import { registerIpCommands } from "./ip.ts";
+import { registerMigrateCommands } from "./migrate.ts";
+import { registerSiblingCommands } from "./siblings.ts";
 import { warmupCommand } from "./warmup.ts";
 
 const DEFAULT_INVENTORY = "inventory";
@@ -283,6 +288,17 @@ export function buildProgram(env: CliEnvironment, output: Output, setExit: (code
     .action(async (opts: { port?: number; apiKey?: string }) =>
       setExit(await emulateMailwizzCommand(opts, output)),
     );
+
+  const contacts = program
+    .command("contacts")
+    .description(
+      "contacts: validate addresses, import CSV files into MailWizz lists, suppression and data-subject rights",
+    );
+  registerContactsValidate(contacts, env, output, setExit);
+  registerContactsImport(contacts, env, output, setExit);
+  registerIpCommands(program, env, output, setExit);
+  registerMigrateCommands(program, env, output, setExit);
+  registerSiblingCommands(program, env, output, setExit);
 
   return program;
 }

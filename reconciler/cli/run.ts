@@ -3,6 +3,7 @@
 // after the tick in flight.
 import { alwaysLeader, postgresLeader } from "../daemon/leader.ts";
 import type { Leader } from "../daemon/leader.ts";
+import { daemonServices } from "../daemon/services.ts";
 import type { LoopEvent } from "../daemon/loop.ts";
 import { realClock, ReconcileLoop } from "../daemon/loop.ts";
 import { ConfigError } from "../errors.ts";
@@ -105,10 +106,23 @@ export async function runCommand(
     return { outcome: "ok" as const };
   };
 
+  const services = options.once
+    ? []
+    : daemonServices({
+        store: engine.store,
+        inventory: () => engine.memory.lastGood?.inventory,
+        secrets: () => engine.secrets(),
+        mailwizz: (inventory) => engine.mailwizzTargets(inventory),
+        ipRows: () => lastRows,
+        now: env.now,
+        log: (line) => output.err(line),
+      });
+  for (const service of services) await service.start?.();
   const server = options.once
     ? undefined
     : await startHttpServer({
         listen,
+        modules: services.flatMap((s) => (s.http ? [s.http] : [])),
         deps: {
           status: () => engine.records.listStatus(),
           ips: () => lastRows,
@@ -168,6 +182,7 @@ export async function runCommand(
     return 0;
   } finally {
     await server?.close();
+    for (const service of [...services].reverse()) await service.stop?.();
     await leader.release();
     await engine.close();
   }

@@ -9,3 +9,5 @@ export { EngineMetrics } from "./metrics.ts";
 export type { EngineInfo, MetricsOptions, TickReport, WarmupMetricRow } from "./metrics.ts";
 export { conditions, statusDocument, statusEntry } from "./status.ts";
 export type { Condition, StatusDocument, StatusEntry } from "./status.ts";
+export { HttpProblem, sendProblem } from "./module.ts";
+export type { HttpModule } from "./module.ts";

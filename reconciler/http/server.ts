@@ -2,9 +2,11 @@
 // plan. Read-only and unauthenticated for now, hence loopback by default; bodies are refused, every
 // response has a content type, errors are JSON without stack traces, and every wait is bounded.
 import Fastify from "fastify";
-import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyError, FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import { TransientError } from "../errors.ts";
+import type { HttpModule } from "./module.ts";
+import { HttpProblem, sendProblem as send } from "./module.ts";
 import type { Plan } from "../plan/model.ts";
 import { assertNoSecrets } from "../plan/model.ts";
 import type { TargetStatus } from "../record/types.ts";
@@ -41,6 +43,8 @@ export interface HttpServerOptions {
     /** How long a handler waits on a dependency (the store) before answering 503. */
     readonly handlerMs?: number;
   };
+  /** Routes of other parts of the daemon (webhooks, the siblings' API), each in its own Fastify scope. */
+  readonly modules?: readonly HttpModule[];
   /** Told about every failed request's error (the daemon logs it; the client sees no internals). */
   readonly onError?: (error: unknown, route: string) => void;
 }
@@ -58,16 +62,6 @@ const READ_METHODS = new Set(["GET", "HEAD"]);
 function pathOf(url: string): string {
   const path = url.split("?", 1)[0] ?? "";
   return path.length > 200 ? `${path.slice(0, 200)}…` : path;
-}
-
-class HttpProblem extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
@@ -103,6 +97,8 @@ function buildApp(options: HttpServerOptions): FastifyInstance {
   app.addHook("onRequest", async (request, reply) => {
     void reply.headers({ "cache-control": "no-store", "x-content-type-options": "nosniff" });
     const path = pathOf(request.url);
+    // Module routes (webhooks, the siblings' API) decide their own methods and bodies.
+    if (!(ROUTES as readonly string[]).includes(path)) return;
     if (!READ_METHODS.has(request.method)) {
       if ((ROUTES as readonly string[]).includes(path)) {
         void reply.header("allow", "GET, HEAD");
@@ -112,7 +108,6 @@ function buildApp(options: HttpServerOptions): FastifyInstance {
           `${request.method} is not allowed: this API is read-only`,
         );
       }
-      throw new HttpProblem(404, "not_found", `no route ${request.method} ${path}`);
     }
     const length = request.headers["content-length"];
     if (request.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0")) {
@@ -130,7 +125,10 @@ function buildApp(options: HttpServerOptions): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError | HttpProblem | Error, request, reply) => {
     const route = request.routeOptions.url ?? request.url;
-    if (error instanceof HttpProblem) return send(reply, error.statusCode, error.code, error.message);
+    if (error instanceof HttpProblem) {
+      void reply.headers(error.headers);
+      return send(reply, error.statusCode, error.code, error.message);
+    }
     options.onError?.(error, route);
     if (error instanceof TransientError) return send(reply, 503, "unavailable", error.message);
     const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
@@ -177,11 +175,9 @@ function buildApp(options: HttpServerOptions): FastifyInstance {
     return reply.type("application/json; charset=utf-8").send(plan);
   });
 
-  return app;
-}
+  for (const module of options.modules ?? []) void app.register(async (scope) => module.register(scope));
 
-function send(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).type("application/json; charset=utf-8").send({ error: { code, message } });
+  return app;
 }
 
 async function withTimeout<T>(what: string, value: MaybePromise<T>, ms: number): Promise<T> {

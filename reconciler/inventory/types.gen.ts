@@ -26,6 +26,10 @@ export type BlocklistId =
   | "uceprotect-1"
   | "uceprotect-2"
   | "uribl";
+/**
+ * X-API-Key values accepted by the old engine's v1 API; several at once so a key can be rotated without downtime.
+ */
+export type ApiKeys = SecretRef2[];
 
 /**
  * The desired state of the sending platform. Every YAML file under inventory/ holds some of these top-level sections; the loader merges them into this one document.
@@ -74,6 +78,8 @@ export interface Inventory {
   tenants: {
     [k: string]: Tenant | undefined;
   };
+  contacts?: Contacts;
+  api?: Api;
 }
 export interface Platform {
   name: Name;
@@ -461,3 +467,34 @@ export interface Campaign {
   sendAt?: string;
   status?: "draft" | "scheduled" | "paused";
 }
+/**
+ * Contact import and validation settings.
+ */
+export interface Contacts {
+  verification?: ContactVerification;
+}
+/**
+ * The mailbox probe (deep validation): its identity and limits.
+ */
+export interface ContactVerification {}
+/**
+ * The daemon's HTTP API for the sibling tools (Scraper-Pro, backlink-engine, PowerMTA pipes).
+ */
+export interface Api {
+  keys?: ApiKeys;
+  webhooks?: ContactWebhooks;
+  pmta?: PmtaWebhooks;
+  feedback?: Feedback;
+}
+/**
+ * Contact webhooks of the sibling tools.
+ */
+export interface ContactWebhooks {}
+/**
+ * PowerMTA accounting pipes posting bounces and deliveries.
+ */
+export interface PmtaWebhooks {}
+/**
+ * Bounce and delivery feedback sent to Scraper-Pro.
+ */
+export interface Feedback {}

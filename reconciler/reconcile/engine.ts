@@ -65,6 +65,10 @@ export interface Engine {
   readonly ports: (
     inventory: Inventory,
   ) => Promise<{ pmta: readonly PmtaPort[]; mailwizz: readonly MailwizzPort[] }>;
+  /** The MailWizz installs of the inventory (API clients per tenant), opened with the ports. */
+  readonly mailwizzTargets: (inventory: Inventory) => Promise<readonly MailwizzTarget[]>;
+  /** Where `env:` secret references resolve: the process environment, or the embedded default's own. */
+  secrets(): Readonly<Record<string, string | undefined>>;
   /** Why the target is suspended (`email-engine suspend`), or undefined. */
   suspended(): Promise<string | undefined>;
   /** URLs of the embedded stand-ins, for the operator to look at. */
@@ -119,6 +123,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     owned: new Set(owned.map((o) => o.name)),
   };
   const templates = await loadPmtaTemplates(DEFAULT_TEMPLATE_DIR);
+  let secretsInUse: Readonly<Record<string, string | undefined>> = options.env;
   let opened: { pmta: PmtaPort[]; mailwizz: MailwizzPort[]; targets: MailwizzTarget[] } | undefined;
   const standIns: string[] = [];
 
@@ -135,6 +140,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     if (embedded) {
       const own = await embeddedSecrets(embedded, inventory);
       secrets = own;
+      secretsInUse = own;
       await ensureEmbeddedDkim(embedded, inventory, own, options.now());
       vault = new DkimVault(embedded.vault);
       for (const host of pmtaHosts) {
@@ -173,6 +179,8 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     records,
     memory,
     ports,
+    mailwizzTargets: async (inventory) => (await ports(inventory)).targets,
+    secrets: () => secretsInUse,
     async suspended() {
       const file = await readFile(suspendFile(options.home), "utf8").catch(() => undefined);
       if (file !== undefined) return file.trim() || "suspended by an operator";

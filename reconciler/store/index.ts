@@ -5,6 +5,8 @@ import { migrate } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
 import type { SqlClient } from "./sql.ts";
+import type { JobQueue } from "../queue/index.ts";
+import { openQueue } from "../queue/index.ts";
 
 export type { LedgerRow, LedgerCounts } from "./ledger.ts";
 export type { SqlClient } from "./sql.ts";
@@ -22,6 +24,8 @@ export interface Store {
   readonly kind: SqlClient["kind"];
   readonly ledger: Ledger;
   readonly sql: SqlClient;
+  /** The durable job queue (pg-boss) in this store's database, opened on first use. */
+  queue(): Promise<JobQueue>;
   close(): Promise<void>;
 }
 
@@ -36,5 +40,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await sql.close();
     throw error;
   }
-  return { kind: sql.kind, sql, ledger: new Ledger(sql), close: () => sql.close() };
+  let queue: Promise<JobQueue> | undefined;
+  return {
+    kind: sql.kind,
+    sql,
+    ledger: new Ledger(sql),
+    queue: () => (queue ??= openQueue(sql, schema)),
+    close: async () => {
+      if (queue) await (await queue.catch(() => undefined))?.stop();
+      await sql.close();
+    },
+  };
 }

@@ -19,6 +19,7 @@ export async function openPglite(dataDir: string | undefined, schema: string): P
     exec: async (script) => {
       await db.exec(script);
     },
+    script: async (text) => (await db.exec(text)).at(-1)?.rows ?? [],
     transaction: <R>(fn: (tx: SqlQuerier) => Promise<R>) =>
       db.transaction(async (tx) =>
         fn({

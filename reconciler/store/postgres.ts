@@ -40,6 +40,14 @@ export async function openPostgres(url: string, schema: string): Promise<SqlClie
     exec: async (script) => {
       await pool.query(script);
     },
+    script: async (text) => {
+      // node-postgres answers a multi-statement script with one result per statement.
+      const result = (await pool.query(text)) as pg.QueryResult | pg.QueryResult[];
+      const rows: Record<string, unknown>[] | undefined = Array.isArray(result)
+        ? result.at(-1)?.rows
+        : result.rows;
+      return rows ?? [];
+    },
     transaction: async <R>(fn: (tx: SqlQuerier) => Promise<R>) => {
       const client = await pool.connect();
       try {

@@ -5,6 +5,8 @@ export interface SqlClient {
   query<T extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
+  /** Runs a script of several statements without parameters and returns the last one's rows (pg-boss). */
+  script(text: string): Promise<Record<string, unknown>[]>;
   /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<R>(fn: (tx: SqlQuerier) => Promise<R>): Promise<R>;
   close(): Promise<void>;

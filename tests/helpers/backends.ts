@@ -35,6 +35,7 @@ export const BACKENDS: readonly Backend[] = [
       const schema = uniqueSchema();
       const store = await openStore({ databaseUrl: TEST_DATABASE_URL, schema });
       cleanups.push(() => dropSchema(schema));
+      cleanups.push(() => dropSchema(`${schema}_jobs`));
       cleanups.push(() => store.close());
       return store;
     },
