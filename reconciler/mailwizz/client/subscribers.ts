@@ -228,6 +228,21 @@ export class Subscribers {
     return { uid: found.uid, created: false };
   }
 
+  /** Deletes the subscriber from the list (data-subject erasure). A subscriber already gone is not an
+   *  error: repeating an erasure must succeed. */
+  async delete(listUid: string, subscriberUid: string): Promise<void> {
+    try {
+      await this.transport.request({
+        method: "DELETE",
+        route: `lists/${listUid}/subscribers/${subscriberUid}`,
+        retry: "safe",
+      });
+    } catch (error) {
+      if (error instanceof MailwizzNotFoundError) return;
+      throw error;
+    }
+  }
+
   /** Unsubscribes a confirmed subscriber; MailWizz answers success (and changes nothing) otherwise. */
   async unsubscribe(listUid: string, subscriberUid: string): Promise<void> {
     await this.transport.request({

@@ -17,6 +17,7 @@ import {
   bulkSubscribers,
   createSubscriber,
   indexSubscribers,
+  deleteSubscriber,
   searchByEmail,
   unsubscribeSubscriber,
   updateSubscriber,
@@ -55,6 +56,7 @@ export const ROUTES: readonly Route[] = [
   { verb: "GET", pattern: "lists/:list_uid/subscribers/search-by-email", handler: searchByEmail },
   { verb: "GET", pattern: "lists/:list_uid/subscribers/:subscriber_uid", handler: viewSubscriber },
   { verb: "PUT", pattern: "lists/:list_uid/subscribers/:subscriber_uid", handler: updateSubscriber },
+  { verb: "DELETE", pattern: "lists/:list_uid/subscribers/:subscriber_uid", handler: deleteSubscriber },
   {
     verb: "PUT",
     pattern: "lists/:list_uid/subscribers/:subscriber_uid/unsubscribe",

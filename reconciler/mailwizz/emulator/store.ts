@@ -97,6 +97,12 @@ export class EmulatorStore {
     return full;
   }
 
+  removeSubscriber(row: SubscriberRow): void {
+    const at = this.subscribers.indexOf(row);
+    if (at >= 0) this.subscribers.splice(at, 1);
+    this.byEmail.delete(`${row.list_id}\n${row.email.toLowerCase()}`);
+  }
+
   reindexEmail(row: SubscriberRow, oldEmail: string): void {
     this.byEmail.delete(`${row.list_id}\n${oldEmail.toLowerCase()}`);
     this.byEmail.set(`${row.list_id}\n${row.email.toLowerCase()}`, row);

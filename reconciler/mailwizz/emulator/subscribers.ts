@@ -1,6 +1,6 @@
 // List_subscribersController (reference §3.4): create, bulk, view, index, update, unsubscribe, search.
 import type { Answer, Handler, RequestContext } from "./context.ts";
-import { fail, isEmail, ok, onlyPost, onlyPut, paged } from "./context.ts";
+import { fail, isEmail, ok, onlyDelete, onlyPost, onlyPut, paged } from "./context.ts";
 import { arr, str } from "./php.ts";
 import type { PhpArray, PhpValue } from "./php.ts";
 import type { ListRow, SubscriberRow, SubscriberStatus } from "./store.ts";
@@ -223,4 +223,15 @@ export const searchByEmail: Handler = (ctx) => {
   const s = ctx.store.subscriberByEmail(list.list_id, email);
   if (s === undefined) return fail(404, "The subscriber does not exist in this list.");
   return ok({ data: { subscriber_uid: s.subscriber_uid, status: s.status, date_added: s.date_added } });
+};
+
+/** DELETE lists/{L}/subscribers/{S} (reference §3.4): the row is gone; 200 {"status":"success"}. */
+export const deleteSubscriber: Handler = (ctx): Answer => {
+  if (!ctx.isDelete) return onlyDelete;
+  const list = listOf(ctx);
+  if (list === undefined) return NO_LIST;
+  const s = subscriberOf(ctx, list);
+  if (s === undefined) return fail(404, "The subscriber does not exist in this list.");
+  ctx.store.removeSubscriber(s);
+  return ok({});
 };
