@@ -302,6 +302,14 @@ export interface SendingIp {
    * An operator's pause: the IP sends nothing until this is removed.
    */
   paused?: boolean;
+  /**
+   * An operator's lifecycle decision (absent: in service, warming then active). standby: ready, takes no traffic until promoted (remove this field, or `email-engine ip promote`). resting: out of the pool until `until`, then back through a new warm-up from day 1. retiring: out of the pool, its queue drains until `until`, then it leaves the PowerMTA config.
+   */
+  state?: "standby" | "resting" | "retiring";
+  /**
+   * With state resting (required): the day it comes back, on day 1 of a new warm-up. With state retiring (optional): the day it leaves the PowerMTA config (it drains until then).
+   */
+  until?: string;
   warmup: {
     schedule?: Name;
     start: LocalDate;
@@ -353,6 +361,32 @@ export interface Gates {
   hardBounce: Threshold;
   complaint: Threshold;
   deferral?: Threshold;
+  /**
+   * Rolling windows over the last `days` judged days: a rate strictly over its threshold pauses the IP for `pauseHours` (then it resumes at the warm-up day it had). Absent: the old engine's (7-day hard bounces > 2 % → 72 h, 7-day complaints > 0.03 % → 96 h); [] turns them off.
+   */
+  windows?: {
+    days: number;
+    hardBounce?: number;
+    complaint?: number;
+    /**
+     * Messages the window must hold before it is judged (default: the gates' minSample).
+     */
+    minSample?: number;
+    pauseHours: number;
+  }[];
+  /**
+   * A rate strictly over these thresholds in the last `days` judged days quarantines the IP for `quarantineDays`; it then comes back through a new warm-up from day 1. Absent: the old engine's (1 day, hard bounces > 5 % or complaints > 0.1 %, 30 days).
+   */
+  emergency?: {
+    days: number;
+    hardBounce?: number;
+    complaint?: number;
+    /**
+     * Messages the window must hold before it is judged (default: the gates' minSample).
+     */
+    minSample?: number;
+    quarantineDays: number;
+  };
 }
 /**
  * Rates in percent of messages sent that day.
@@ -472,11 +506,63 @@ export interface Campaign {
  */
 export interface Contacts {
   verification?: ContactVerification;
+  /**
+   * What `contacts import` (and the webhooks and uploads that share its pipeline) store and push.
+   */
+  import?: {
+    /**
+     * Legal basis recorded with each contact when the import does not say (default legitimate-interest: GDPR Art. 6(1)(f)).
+     */
+    legalBasis?: string;
+    /**
+     * Validator verdicts that are stored and pushed (default safe and risky); the others are refused and listed as row errors.
+     *
+     * @minItems 1
+     */
+    accept?: ["safe" | "risky" | "unknown", ...("safe" | "risky" | "unknown")[]];
+    /**
+     * Validator reasons refused even when their verdict is accepted (default role and typo: role accounts are kept out of cold mail, typos wait for review).
+     */
+    refuseReasons?: string[];
+    /**
+     * Contacts per MailWizz bulk request (default 1000; MailWizz takes at most 10,000).
+     */
+    pushChunkSize?: number;
+  };
 }
 /**
- * The mailbox probe (deep validation): its identity and limits.
+ * The mailbox probe (deep validation): its identity and limits. Probes run from a verification host with its own PTR, never from a sending IP.
  */
-export interface ContactVerification {}
+export interface ContactVerification {
+  /**
+   * A fully qualified domain name in lower case, without a trailing dot.
+   */
+  heloName: string;
+  /**
+   * MAIL FROM of the probes: a mailbox of the verification domain that can receive replies.
+   */
+  mailFrom: string;
+  /**
+   * SMTP port of the destination MX hosts (default 25).
+   */
+  port?: number;
+  /**
+   * Probes in flight at once, over all destinations (default 10).
+   */
+  concurrency?: number;
+  /**
+   * Connections per minute to one destination MX host (default 30).
+   */
+  perMxPerMinute?: number;
+  /**
+   * TCP connect timeout (default 10).
+   */
+  connectTimeoutSeconds?: number;
+  /**
+   * Wait for each SMTP reply, greeting included (default 15).
+   */
+  commandTimeoutSeconds?: number;
+}
 /**
  * The daemon's HTTP API for the sibling tools (Scraper-Pro, backlink-engine, PowerMTA pipes).
  */
@@ -487,14 +573,99 @@ export interface Api {
   feedback?: Feedback;
 }
 /**
- * Contact webhooks of the sibling tools.
+ * Contact webhooks of the sibling tools (POST /webhooks/scraper-pro, POST /webhooks/backlinks-engine): HMAC-signed deliveries of contacts, queued and imported like a CSV file. A source without secrets answers 503.
  */
-export interface ContactWebhooks {}
+export interface ContactWebhooks {
+  /**
+   * Largest delivery body accepted, in bytes (413 above it). Default 1 MiB.
+   */
+  maxBodyBytes?: number;
+  scraperPro?: ContactWebhookSource;
+  backlinksEngine?: ContactWebhookSource;
+}
 /**
- * PowerMTA accounting pipes posting bounces and deliveries.
+ * One sibling tool allowed to post contacts: its signing secrets, where its contacts go and on what legal basis.
  */
-export interface PmtaWebhooks {}
+export interface ContactWebhookSource {
+  /**
+   * HMAC-SHA256 secrets; each one is valid, so a secret is rotated by adding the new one, moving the sender, then removing the old one.
+   *
+   * @minItems 1
+   */
+  secrets: [SecretRef2, ...SecretRef2[]];
+  /**
+   * A lower-case name: letters, digits and dashes, starting with a letter or digit.
+   */
+  tenant: string;
+  /**
+   * A lower-case name: letters, digits and dashes, starting with a letter or digit.
+   */
+  list: string;
+  /**
+   * Other lists a delivery may name in its `tenant` and `list` fields, by tenant; anything else is refused (403).
+   */
+  tenants?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [Name, ...Name[]] | undefined;
+  };
+  /**
+   * The GDPR Art. 6 basis recorded with every contact of this source.
+   */
+  legalBasis: "legitimate-interest" | "consent" | "contract";
+}
 /**
- * Bounce and delivery feedback sent to Scraper-Pro.
+ * PowerMTA accounting pipes posting bounces and deliveries (POST /api/v1/webhooks/pmta-bounce and /pmta-delivery).
  */
-export interface Feedback {}
+export interface PmtaWebhooks {
+  secret?: SecretRef3;
+  /**
+   * Addresses or CIDRs allowed to post (403 for any other peer). Default: loopback only (127.0.0.0/8, ::1).
+   */
+  allow?: string[];
+  /**
+   * PowerMTA servers whose ledger counters come from these webhooks instead of the accounting files read over SSH (their files are still read, to keep the cursor current, but not counted). Other servers' webhook events go to suppression and feedback only.
+   */
+  ledger?: Name[];
+}
+/**
+ * Where a secret comes from: an environment variable or a file. Never the secret itself.
+ */
+export interface SecretRef3 {
+  env?: string;
+  file?: string;
+}
+/**
+ * Bounce and delivery feedback sent to Scraper-Pro (X-Timestamp, X-Signature = hex HMAC-SHA256 of "<timestamp>.<body>"), through a durable queue.
+ */
+export interface Feedback {
+  /**
+   * Full URL of Scraper-Pro's bounce feedback, e.g. http://scraper:8000/api/v1/contacts/bounce-feedback.
+   */
+  bounceUrl?: string;
+  /**
+   * Full URL of Scraper-Pro's delivery feedback, e.g. http://scraper:8000/api/v1/contacts/delivery-feedback.
+   */
+  deliveryUrl?: string;
+  secret: SecretRef4;
+  /**
+   * Attempts after the first before a feedback is kept as failed (email-engine siblings feedback --failed).
+   */
+  retries?: number;
+  /**
+   * Delay before the first retry; doubled on each further retry.
+   */
+  retryDelaySeconds?: number;
+  /**
+   * Time allowed for one POST to answer.
+   */
+  timeoutSeconds?: number;
+}
+/**
+ * Where a secret comes from: an environment variable or a file. Never the secret itself.
+ */
+export interface SecretRef4 {
+  env?: string;
+  file?: string;
+}
