@@ -48,3 +48,19 @@ export interface ImportReport {
   readonly pushed: number;
   readonly state: "running" | "done" | "failed";
 }
+
+/** One row of a source: a contact, or why the row could not be read (line: 1-based line or position). */
+export type SourceRow =
+  | { readonly line: number; readonly contact: ContactInput }
+  | {
+      readonly line: number;
+      readonly error: { readonly reason: string; readonly detail: string; readonly email: string };
+    };
+
+/** Extra report fields (kept apart so the contract above stays as agreed). */
+export interface ImportReportDetails {
+  /** Stored contacts MailWizz refused (blacklisted there, …); retried by the next run. */
+  readonly pushRefused: number;
+  /** Why the import stopped (state failed), or "" */
+  readonly message: string;
+}
