@@ -1,7 +1,8 @@
 import { warmupTable } from "../derive/warmup-table.ts";
 import type { WarmupRow } from "../derive/warmup-table.ts";
 import { openStore } from "../store/index.ts";
-import { localDate, parseLocalDate } from "../warmup/dates.ts";
+import { IpEvents } from "../lifecycle/events.ts";
+import { localDate, parseLocalDate, startOfLocalDay } from "../warmup/dates.ts";
 import type { CliEnvironment } from "./context.ts";
 import type { Output } from "./output.ts";
 import { table } from "./output.ts";
@@ -26,7 +27,9 @@ export async function warmupCommand(
   let rows: WarmupRow[];
   try {
     const byIp = await store.ledger.judgedDays(today);
-    rows = warmupTable(inventory, byIp, today);
+    const events = await new IpEvents(store.sql).list();
+    const now = date !== undefined ? startOfLocalDay(date, inventory.platform.timezone) : env.now();
+    rows = warmupTable(inventory, byIp, today, { events, now });
   } finally {
     await store.close();
   }
@@ -37,8 +40,18 @@ export async function warmupCommand(
   output.out(`Warm-up on ${today} (${inventory.platform.timezone}), ledger: ${store.kind}`);
   output.out(
     table(
-      ["IP", "HOSTNAME", "VMTA", "DOMAIN", "DAY", "QUOTA", "STATE", "REASON"],
-      rows.map((r) => [r.ip, r.hostname, r.vmta, r.domain, r.day, r.quota, r.state, r.reason]),
+      ["IP", "HOSTNAME", "VMTA", "DOMAIN", "DAY", "QUOTA", "STATE", "LIFECYCLE", "REASON"],
+      rows.map((r) => [
+        r.ip,
+        r.hostname,
+        r.vmta,
+        r.domain,
+        r.day,
+        r.quota,
+        r.state,
+        r.lifecycle.state,
+        r.lifecycle.serving ? r.reason : r.lifecycle.reason,
+      ]),
     ),
   );
   const total = rows.reduce((sum, r) => sum + r.quota, 0);

@@ -28,29 +28,52 @@ function pausedSince(rows: readonly LedgerRow[], day: LocalDate): LocalDate | un
   }
 }
 
+/** What the IP lifecycle says of an IP when its day is closed (reconciler/lifecycle). */
+export interface DayLifecycle {
+  /** First day of its current warm-up (later than the inventory's after a rest or a quarantine). */
+  readonly start: LocalDate;
+  /** Set when it takes no traffic (standby, resting, quarantined…): the day holds, for this reason. */
+  readonly outOfService?: string;
+}
+
 /**
  * `signals` are the deliverability monitors' findings for that day (reconciler/monitor): a
  * pause-severity listing or failing authentication pauses, a hold-severity listing holds.
+ * `lifecycle` (by IP key) moves the warm-up start and holds the days of IPs out of service: they sent
+ * nothing by decision, which says nothing of their health.
  */
 export function closeDay(
   inventory: Inventory,
   ledger: readonly LedgerRow[],
   day: LocalDate,
   signals: ReadonlyMap<string, MonitorSignals> = new Map(),
+  lifecycle: ReadonlyMap<string, DayLifecycle> = new Map(),
 ): DayVerdict[] {
   const verdicts: DayVerdict[] = [];
   for (const ip of inventory.ips) {
-    if (ip.address === undefined || ip.warmup.start > day) continue;
     const key = ipKey(ip);
+    const life = lifecycle.get(key);
+    const start = life?.start ?? ip.warmup.start;
+    if (ip.address === undefined || start > day) continue;
     const rows = ledger.filter((r) => r.ip === key);
     const row = rows.find((r) => r.day === day);
     if (row?.verdict) continue;
+    if (life?.outOfService !== undefined) {
+      verdicts.push({
+        ip: key,
+        day,
+        quota: 0,
+        verdict: "hold",
+        reason: `out of service: ${life.outOfService}`,
+      });
+      continue;
+    }
     const schedule = scheduleOf(inventory, ip);
     const gates = gatesOf(inventory, ip);
     if (!schedule || !gates) continue;
     const status = warmupStatus({
       schedule,
-      start: ip.warmup.start,
+      start,
       date: day,
       ledger: rows.map((r) => ({ date: r.day, verdict: r.verdict, reason: r.reason })),
       operatorPaused: ip.paused ?? false,

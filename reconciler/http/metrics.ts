@@ -8,6 +8,7 @@ import type { Plan } from "../plan/model.ts";
 import { SYSTEMS } from "../plan/model.ts";
 import type { RunOutcome, StepRecord } from "../record/types.ts";
 import { RUN_OUTCOMES } from "../record/types.ts";
+import { LIFECYCLE_STATES } from "../lifecycle/state.ts";
 import { WARMUP_STATES } from "../warmup/calendar.ts";
 
 export interface TickReport {
@@ -23,6 +24,8 @@ export interface TickReport {
 
 export type WarmupMetricRow = Pick<WarmupRow, "ip" | "vmta" | "domain" | "day" | "quota" | "state"> & {
   readonly reason?: string;
+  /** The lifecycle state (email_engine_ip_lifecycle_state), when the row carries it. */
+  readonly lifecycle?: { readonly state: string };
 };
 
 /** Why an IP is held, stepped back or paused, as a bounded label (the full text is in /api/v1/status). */
@@ -72,6 +75,7 @@ export class EngineMetrics {
   readonly #warmupDay: Gauge<"ip" | "vmta">;
   readonly #ipState: Gauge<"ip" | "vmta" | "state">;
   readonly #ipCause: Gauge<"ip" | "vmta" | "state" | "cause">;
+  readonly #ipLifecycle: Gauge<"ip" | "vmta" | "state">;
   readonly #info: Gauge<"version" | "last_applied_revision" | "last_attempted_revision">;
 
   constructor(options: MetricsOptions = {}) {
@@ -126,6 +130,12 @@ export class EngineMetrics {
       labelNames: ["ip", "vmta", "state"],
       registers,
     });
+    this.#ipLifecycle = new Gauge({
+      name: "email_engine_ip_lifecycle_state",
+      help: "Lifecycle state per sending IP (pending, warming, active, standby, resting, retiring, retired, paused, quarantined, listed): 1 for the current state, 0 for the others.",
+      labelNames: ["ip", "vmta", "state"],
+      registers,
+    });
     this.#ipCause = new Gauge({
       name: "email_engine_ip_state_cause",
       help: "1 per sending IP that is held, stepped back or paused, labelled with the cause (hard_bounce, complaint, deferral, blocklist, too_few, operator, other).",
@@ -176,7 +186,13 @@ export class EngineMetrics {
     this.#warmupDay.reset();
     this.#ipState.reset();
     this.#ipCause.reset();
+    this.#ipLifecycle.reset();
     for (const row of rows) {
+      if (row.lifecycle) {
+        for (const state of LIFECYCLE_STATES) {
+          this.#ipLifecycle.set({ ip: row.ip, vmta: row.vmta, state }, state === row.lifecycle.state ? 1 : 0);
+        }
+      }
       if ((row.state === "held" || row.state === "paused") && row.reason !== undefined) {
         this.#ipCause.set({ ip: row.ip, vmta: row.vmta, state: row.state, cause: causeOf(row.reason) }, 1);
       }

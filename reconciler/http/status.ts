@@ -40,6 +40,8 @@ export interface IpStatus {
   readonly quota: number;
   readonly state: string;
   readonly reason: string;
+  /** The lifecycle state operators know (warming, active, standby, paused…), its end and why. */
+  readonly lifecycle?: { readonly state: string; readonly until: string | null; readonly reason: string };
 }
 
 export function statusDocument(
@@ -51,7 +53,7 @@ export function statusDocument(
     .map(statusEntry);
   const sorted = [...ips]
     .sort((a, b) => (a.vmta < b.vmta ? -1 : a.vmta > b.vmta ? 1 : 0))
-    .map(({ ip, vmta, domain, day, quota, state, reason }) => ({
+    .map(({ ip, vmta, domain, day, quota, state, reason, lifecycle }) => ({
       ip,
       vmta,
       domain,
@@ -59,6 +61,9 @@ export function statusDocument(
       quota,
       state,
       reason,
+      ...(lifecycle
+        ? { lifecycle: { state: lifecycle.state, until: lifecycle.until, reason: lifecycle.reason } }
+        : {}),
     }));
   return { targets, ips: sorted };
 }

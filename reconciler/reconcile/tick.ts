@@ -2,8 +2,9 @@
 // days → desired → observe → plan → apply → record. The only place that calls IO in order; every
 // decision in between is made by pure functions. Config problems stall the target (the last good
 // inventory stays in force); transient ones are thrown for the loop to retry with backoff.
-import { warmupTable } from "../derive/warmup-table.ts";
 import type { WarmupRow } from "../derive/warmup-table.ts";
+import type { DayLifecycle } from "../gates/close-day.ts";
+import { dayLifecycles, recordGateEvents, recordMarkers } from "../lifecycle/advance.ts";
 import { TransientError } from "../errors.ts";
 import { closeDay } from "../gates/close-day.ts";
 import { readDaySignals } from "../monitor/signals.ts";
@@ -71,6 +72,7 @@ async function advanceLedger(
   pmta: readonly PmtaPort[],
   inventory: Inventory,
   today: string,
+  lifecycle: ReadonlyMap<string, DayLifecycle>,
 ): Promise<void> {
   for (const port of pmta) {
     for (let batch = 0; batch < 100; batch++) {
@@ -85,7 +87,8 @@ async function advanceLedger(
     }
   }
   // Days are closed in order, from the earliest start date still open, up to yesterday.
-  const starts = inventory.ips.map((ip) => ip.warmup.start).sort();
+  const startOf = (ip: Inventory["ips"][number]) => lifecycle.get(ip.address ?? "")?.start ?? ip.warmup.start;
+  const starts = inventory.ips.map(startOf).sort();
   const first = starts[0];
   if (first === undefined) return;
   const ledger = await deps.store.ledger.list();
@@ -93,12 +96,12 @@ async function advanceLedger(
   for (let day = first; day < today; day = addDays(day, 1)) {
     if (
       inventory.ips.every(
-        (ip) => ip.address === undefined || ip.warmup.start > day || judged.has(`${ip.address}|${day}`),
+        (ip) => ip.address === undefined || startOf(ip) > day || judged.has(`${ip.address}|${day}`),
       )
     )
       continue;
     const signals = await readDaySignals(deps.store.sql, inventory, day);
-    for (const v of closeDay(inventory, await deps.store.ledger.list(), day, signals)) {
+    for (const v of closeDay(inventory, await deps.store.ledger.list(), day, signals, lifecycle)) {
       await deps.store.ledger.judge(v.ip, v.day, v.verdict, v.reason, v.quota);
     }
   }
@@ -134,8 +137,17 @@ export async function reconcileOnce(deps: TickDeps): Promise<TickResult> {
   const { inventory, revision, templates } = good;
   const today = localDate(deps.now(), inventory.platform.timezone);
   const ports = await deps.ports(inventory);
-  await advanceLedger(deps, ports.pmta, inventory, today);
-  const rows = warmupTable(inventory, await deps.store.ledger.judgedDays(today), today);
+  // The lifecycle first records what changed (inventory states, pauses that ran out, listings), then
+  // the ledger closes past days with it, then the gates' windows judge the last closed day.
+  const clock = { date: today, now: deps.now(), timeZone: inventory.platform.timezone };
+  const events = await recordMarkers(deps.store.sql, inventory, clock);
+  await advanceLedger(deps, ports.pmta, inventory, today, dayLifecycles(inventory, events, clock));
+  const { rows } = await recordGateEvents(
+    deps.store.sql,
+    inventory,
+    await deps.store.ledger.judgedDays(today),
+    clock,
+  );
 
   const pmtaSides = await Promise.all(
     ports.pmta.map(async (port) => {

@@ -48,3 +48,37 @@ export function addDays(date: LocalDate, days: number): LocalDate {
 export function daysBetween(a: LocalDate, b: LocalDate): number {
   return Math.round((toUtc(b) - toUtc(a)) / 86_400_000);
 }
+
+/** How far `timeZone` is ahead of UTC at the instant `at`, in milliseconds. */
+function zoneOffsetMs(at: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(at);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(
+    get("year"),
+    get("month") - 1,
+    get("day"),
+    get("hour"),
+    get("minute"),
+    get("second"),
+  );
+  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** The instant a local day starts in `timeZone` (its midnight; DST is applied at that instant). */
+export function startOfLocalDay(date: LocalDate, timeZone: string): Date {
+  const midnightUtc = toUtc(date);
+  // The offset at UTC midnight can differ from the one at local midnight across a DST change: a
+  // second pass with the corrected guess settles it.
+  let t = midnightUtc - zoneOffsetMs(new Date(midnightUtc), timeZone);
+  t = midnightUtc - zoneOffsetMs(new Date(t), timeZone);
+  return new Date(t);
+}

@@ -161,7 +161,14 @@ describe("warm-up over simulated days", () => {
     expect(served.metrics).toContain(
       'email_engine_ip_daily_quota{ip="203.0.113.10",vmta="pmta-vmta0",domain="sos-mail.com"} 0',
     );
-    expect(served.metrics.match(/state="paused"} 1/g)).toHaveLength(1);
+    expect(served.metrics.match(/^email_engine_ip_state\{[^}]*state="paused"} 1$/gm)).toHaveLength(1);
+    // The lifecycle state says the same (a day's pause verdict, no gates' window crossed).
+    expect(served.metrics).toContain(
+      'email_engine_ip_lifecycle_state{ip="203.0.113.10",vmta="pmta-vmta0",state="paused"} 1',
+    );
+    expect(served.metrics.match(/^email_engine_ip_lifecycle_state\{[^}]*state="paused"} 1$/gm)).toHaveLength(
+      1,
+    );
     expect(served.metrics).not.toContain(state("203.0.113.11", "pmta-vmta1", "paused"));
     expect(served.status).toMatchObject({ targets: [{ target: "platform", state: "ready", ready: true }] });
   }, 120_000);

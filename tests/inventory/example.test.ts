@@ -58,7 +58,7 @@ describe("error reports", () => {
     expect(unknown && formatProblem(unknown)).toBe(
       [
         "ips.yaml:6:5: ips[0].domian: unknown key `domian`",
-        "    expected: one of: address, domain, hostname, paused, pool, server, slot, vmta, warmup",
+        "    expected: one of: address, domain, hostname, paused, pool, server, slot, state, until, vmta, warmup",
         "    fix: did you mean `domain`?",
       ].join("\n"),
     );

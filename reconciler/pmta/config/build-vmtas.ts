@@ -98,7 +98,13 @@ export function vmtaBlock(
     children.push(
       directive("max-smtp-msg-rate", "1/d", "paused: out of the pool (0 is not a verified stop)"),
     );
-    return block("virtual-mta", vmta.ip.vmta, children, `${vmta.ip.address}: paused, out of the pool`);
+    const why = vmta.quota.lifecycle ?? "paused";
+    return block("virtual-mta", vmta.ip.vmta, children, `${vmta.ip.address}: ${why}, out of the pool`);
+  }
+  if (vmta.disposition === "draining") {
+    const cap = vmta.quota.drainQuota ?? 1;
+    children.push(directive("max-smtp-msg-rate", `${cap}/d`, "retiring: drains its queue, out of the pool"));
+    return block("virtual-mta", vmta.ip.vmta, children, `${vmta.ip.address}: retiring, out of the pool`);
   }
   children.push(directive("max-smtp-msg-rate", `${vmta.quota.quota}/d`, "whole-IP daily cap"));
   children.push(...ispBlocks(inventory, vmta.quota.quota, settings));

@@ -45,7 +45,7 @@ function omittedLine(v: PlannedVmta): string {
   const why =
     v.ip.address === undefined
       ? "no address allocated yet"
-      : `${v.quota.state ?? "pending"}${v.quota.reason ? `: ${v.quota.reason}` : ""}`;
+      : `${v.quota.lifecycle === "retired" ? "retired" : (v.quota.state ?? "pending")}${v.quota.reason ? `: ${v.quota.reason}` : ""}`;
   return `not rendered: ${v.ip.vmta} (${v.ip.address ?? `slot ${v.ip.slot ?? "?"}`}) ${why}`;
 }
 

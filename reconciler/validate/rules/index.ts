@@ -12,6 +12,7 @@ import {
   vmtaNotAPool,
 } from "./ips.ts";
 import { ispDomains } from "./isp.ts";
+import { gateWindowsHaveThresholds, lifecycleUntil, someIpInService } from "./lifecycle.ts";
 import { defaultsResolve, operatorCidrsValid, sendingHoursOrdered, timezoneExists } from "./platform.ts";
 import { scheduleHasOneShape, scheduleIncreases } from "./schedules.ts";
 import { roleSettings, serverAddresses, serverRoles, sshHostKeys } from "./servers.ts";
@@ -47,6 +48,9 @@ export const RULES: readonly Rule[] = [
   scheduleHasOneShape,
   scheduleIncreases,
   gateThresholdsOrdered,
+  gateWindowsHaveThresholds,
+  lifecycleUntil,
+  someIpInService,
   ispDomains,
   tenantMailwizzServer,
   listNamesUnique,
