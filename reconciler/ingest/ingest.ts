@@ -36,6 +36,10 @@ export async function ingestAccounting(options: {
   const cursor = await readCursor(store, host);
   const batch = await options.read(cursor);
   const aggregate = aggregateEvents(inventory, batch.events, now);
+  // A host whose ledger comes from the PowerMTA pipes' webhooks (api.pmta.ledger) is still read, so its
+  // cursor stays current, but not counted: each record reaches the ledger by one path, and switching
+  // the source back later does not count the records the webhooks already counted.
+  const counting = !(inventory.api?.pmta?.ledger ?? []).includes(host);
   await store.sql.transaction(async (tx) => {
     // The cursor row is locked first: two engines ingesting the same host serialize here, and the
     // second one sees the first one's cursor before counting anything.
@@ -47,7 +51,7 @@ export async function ingestAccounting(options: {
       throw new Error(`accounting cursor of ${host} moved while reading: another engine is ingesting it`);
     }
     const ledger = new Ledger(tx);
-    for (const c of aggregate.counts) {
+    for (const c of counting ? aggregate.counts : []) {
       await ledger.addCounts(c.ip, c.day, {
         sent: c.sent,
         bounced: c.bounced,
