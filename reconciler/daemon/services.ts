@@ -7,6 +7,8 @@ import type { Secrets } from "../inventory/secrets.ts";
 import type { Inventory } from "../inventory/types.gen.ts";
 import type { MailwizzTarget } from "../mailwizz/target/index.ts";
 import type { Store } from "../store/index.ts";
+import { contactsService } from "../contacts/service.ts";
+import { siblingsService } from "../siblings/service.ts";
 
 export interface DaemonContext {
   readonly store: Store;
@@ -32,6 +34,6 @@ export interface DaemonService {
 }
 
 /** The services the daemon runs, in start order. */
-export function daemonServices(_context: DaemonContext): DaemonService[] {
-  return [];
+export function daemonServices(context: DaemonContext): DaemonService[] {
+  return [contactsService(context), siblingsService(context)];
 }

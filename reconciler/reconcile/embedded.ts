@@ -33,6 +33,17 @@ function secretNames(inventory: Inventory): string[] {
   for (const [, server] of entries(inventory.servers)) {
     if (server.pmta?.smtpPassword?.env) names.add(server.pmta.smtpPassword.env);
   }
+  // The sibling tools' API keys and HMAC secrets: the embedded default serves its API with its own.
+  const api = inventory.api;
+  for (const ref of [
+    ...(api?.keys ?? []),
+    api?.pmta?.secret,
+    api?.feedback?.secret,
+    ...(api?.webhooks?.scraperPro?.secrets ?? []),
+    ...(api?.webhooks?.backlinksEngine?.secrets ?? []),
+  ]) {
+    if (ref?.env) names.add(ref.env);
+  }
   return [...names].sort();
 }
 

@@ -141,6 +141,9 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       const own = await embeddedSecrets(embedded, inventory);
       secrets = own;
       secretsInUse = own;
+      standIns.push(
+        `secrets (API keys, webhook and SMTP secrets, made for this sandbox): ${embedded.secrets}`,
+      );
       await ensureEmbeddedDkim(embedded, inventory, own, options.now());
       vault = new DkimVault(embedded.vault);
       for (const host of pmtaHosts) {

@@ -12,7 +12,7 @@ describe("email-engine validate (integration)", () => {
     const r = await cli(["validate", "--inventory", EXAMPLE_INVENTORY]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      `${EXAMPLE_INVENTORY}: valid (8 files: 3 servers, 5 domains, 5 IPs, 3 schedules, 2 tenants; 8 warnings)\n`,
+      `${EXAMPLE_INVENTORY}: valid (10 files: 3 servers, 5 domains, 5 IPs, 3 schedules, 2 tenants; 8 warnings)\n`,
     );
     expect(r.stderr).toContain(
       "ips.yaml:4:14: ips[0].address: warning: 203.0.113.10 is a documentation address",
@@ -73,13 +73,49 @@ describe("email-engine warmup (integration)", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe("Warm-up on 2026-11-24 (Europe/Paris), ledger: pglite");
-    expect(lines[1]).toMatch(/^IP +HOSTNAME +VMTA +DOMAIN +DAY +QUOTA +STATE +REASON$/);
-    expect(lines.slice(3, 8).map((l) => l.split(/\s{2,}/).slice(0, 7))).toEqual([
-      ["203.0.113.10", "mail1.sos-mail.com", "pmta-vmta0", "sos-mail.com", "1", "50", "warming"],
-      ["203.0.113.11", "mail1.ulixai-mail.com", "pmta-vmta1", "ulixai-mail.com", "1", "50", "warming"],
-      ["203.0.113.12", "mail1.expat-services.com", "pmta-vmta2", "expat-services.com", "1", "50", "warming"],
-      ["203.0.113.13", "mail1.expat-connect.com", "pmta-vmta3", "expat-connect.com", "0", "0", "pending"],
-      ["203.0.113.14", "mail1.global-expat.com", "pmta-vmta4", "global-expat.com", "0", "0", "pending"],
+    expect(lines[1]).toMatch(/^IP +HOSTNAME +VMTA +DOMAIN +DAY +QUOTA +STATE +LIFECYCLE +REASON$/);
+    expect(lines.slice(3, 8).map((l) => l.split(/\s{2,}/).slice(0, 8))).toEqual([
+      ["203.0.113.10", "mail1.sos-mail.com", "pmta-vmta0", "sos-mail.com", "1", "50", "warming", "warming"],
+      [
+        "203.0.113.11",
+        "mail1.ulixai-mail.com",
+        "pmta-vmta1",
+        "ulixai-mail.com",
+        "1",
+        "50",
+        "warming",
+        "warming",
+      ],
+      [
+        "203.0.113.12",
+        "mail1.expat-services.com",
+        "pmta-vmta2",
+        "expat-services.com",
+        "1",
+        "50",
+        "warming",
+        "warming",
+      ],
+      [
+        "203.0.113.13",
+        "mail1.expat-connect.com",
+        "pmta-vmta3",
+        "expat-connect.com",
+        "0",
+        "0",
+        "pending",
+        "pending",
+      ],
+      [
+        "203.0.113.14",
+        "mail1.global-expat.com",
+        "pmta-vmta4",
+        "global-expat.com",
+        "0",
+        "0",
+        "pending",
+        "pending",
+      ],
     ]);
     expect(lines.at(-1)).toBe("5 IPs, 150 messages/day in all");
   });
@@ -138,7 +174,7 @@ describe("the installed command (process)", () => {
   it("bin/email-engine.js runs the TypeScript sources and sets the exit code", async () => {
     const bin = new URL("../../bin/email-engine.js", import.meta.url).pathname;
     const ok = await run(process.execPath, [bin, "validate", "--inventory", EXAMPLE_INVENTORY]);
-    expect(ok.stdout).toContain(": valid (8 files");
+    expect(ok.stdout).toContain(": valid (10 files");
     await expect(
       run(process.execPath, [bin, "validate", "--inventory", "/nonexistent"]),
     ).rejects.toMatchObject({
