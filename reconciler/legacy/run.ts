@@ -5,13 +5,13 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
-import { isAbsolute, join, normalize, sep } from "node:path";
+import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { formatProblem } from "../inventory/problem.ts";
 import { listInventoryFiles, loadInventoryTexts } from "../load/index.ts";
 import { openStore } from "../store/index.ts";
 import type { StoreOptions } from "../store/index.ts";
-import { validateInventoryDir, validateLoaded } from "../validate/index.ts";
+import { readReferenced, validateInventoryDir, validateLoaded } from "../validate/index.ts";
 import type { LocalDate } from "../warmup/dates.ts";
 import { localDate } from "../warmup/dates.ts";
 import { LEGACY_SCHEDULE, mapLegacy } from "./map.ts";
@@ -186,16 +186,6 @@ async function refuseInvalid(
       `the migrated inventory would be invalid (${result.errors.length} error${result.errors.length === 1 ? "" : "s"}): nothing written`,
       result.errors.map(formatProblem),
     );
-  }
-}
-
-async function readReferenced(dir: string, file: string): Promise<string | undefined> {
-  const clean = normalize(file);
-  if (isAbsolute(clean) || clean === ".." || clean.startsWith(`..${sep}`)) return undefined;
-  try {
-    return await readFile(join(dir, clean), "utf8");
-  } catch {
-    return undefined;
   }
 }
 

@@ -50,7 +50,7 @@ export async function validateLoaded(
 }
 
 /** Reads a file the inventory references, refusing paths that leave the inventory directory. */
-async function readReferenced(dir: string, file: string): Promise<string | undefined> {
+export async function readReferenced(dir: string, file: string): Promise<string | undefined> {
   const clean = normalize(file);
   if (isAbsolute(clean) || clean === ".." || clean.startsWith(`..${sep}`)) return undefined;
   try {

@@ -36,7 +36,8 @@ export const GONE_ROUTES: readonly GoneRoute[] = [
   {
     method: "GET",
     path: "/api/v1/ips/nodes",
-    message: "PowerMTA host health: GET /api/v1/status (or `email-engine status`) and the /metrics endpoint",
+    message:
+      "PowerMTA host health: GET /api/v1/status (or `email-engine ip status`) and the /metrics endpoint",
   },
   {
     method: "POST",
@@ -57,12 +58,13 @@ export const GONE_ROUTES: readonly GoneRoute[] = [
     method: "POST",
     path: "/api/v1/domains/:id/validate",
     message:
-      "check a domain's DNS: run `email-engine check dns` (the daemon also checks every domain itself)",
+      "check a domain's DNS: run `email-engine check dns` (run it on a schedule: its verdicts feed the gates)",
   },
   {
     method: "POST",
     path: "/api/v1/domains/validate-all",
-    message: "check every domain's DNS: run `email-engine check dns` (the daemon also checks them itself)",
+    message:
+      "check every domain's DNS: run `email-engine check dns` (run it on a schedule: its verdicts feed the gates)",
   },
   {
     method: "POST",
@@ -89,18 +91,19 @@ export const GONE_ROUTES: readonly GoneRoute[] = [
     method: "POST",
     path: "/api/v1/blacklists/check/:id",
     message:
-      "check blocklists now: run `email-engine check blocklists` (the daemon also checks every IP itself)",
+      "check blocklists now: run `email-engine check blocklists` (run it on a schedule: its verdicts feed the gates)",
   },
   {
     method: "POST",
     path: "/api/v1/blacklists/check-all",
     message:
-      "check blocklists now: run `email-engine check blocklists` (the daemon also checks every IP itself)",
+      "check blocklists now: run `email-engine check blocklists` (run it on a schedule: its verdicts feed the gates)",
   },
   {
     method: "GET",
     path: "/api/v1/admin/pmta/nodes",
-    message: "PowerMTA host state: GET /api/v1/status (or `email-engine status`) and the /metrics endpoint",
+    message:
+      "PowerMTA host state: GET /api/v1/status (or `email-engine ip status`) and the /metrics endpoint",
   },
   {
     method: "PUT",
