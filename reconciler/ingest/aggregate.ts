@@ -76,3 +76,29 @@ export function aggregateEvents(
     .sort((a, b) => (a.ip === b.ip ? (a.day < b.day ? -1 : 1) : a.ip < b.ip ? -1 : 1));
   return { counts, unmatched };
 }
+
+export interface SuppressionEvent {
+  readonly email: string;
+  readonly reason: "hard-bounce" | "complaint";
+  /** The sending IP the record came from (a complaint is scoped to that IP's tenant). */
+  readonly ip: string | null;
+}
+
+/**
+ * The recipients the accounting records say must never be mailed again (reference deliverability
+ * §5.2/§5.4): hard bounces (bad mailbox, bad domain, inactive mailbox) and feedback-loop complaints.
+ * Soft bounces and deferrals are the receiver's "not now" and suppress nothing; a policy or reputation
+ * refusal (5.7.x) is about the sender, which is why only the hard categories count.
+ */
+export function suppressionEvents(inventory: Inventory, events: readonly AcctEvent[]): SuppressionEvent[] {
+  const byVmta = new Map(inventory.ips.flatMap((ip) => (ip.address ? [[ip.vmta, ip.address] as const] : [])));
+  const out: SuppressionEvent[] = [];
+  for (const event of events) {
+    if (!event.recipient || !event.recipient.includes("@")) continue;
+    const ip = event.sourceIp ?? (event.vmta ? (byVmta.get(event.vmta) ?? null) : null);
+    if (event.kind === "bounced" && event.bounceClass === "hard")
+      out.push({ email: event.recipient, reason: "hard-bounce", ip });
+    else if (event.kind === "complaint") out.push({ email: event.recipient, reason: "complaint", ip });
+  }
+  return out;
+}

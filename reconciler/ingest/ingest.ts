@@ -1,17 +1,20 @@
 // ingest (IO): read a PowerMTA host's new accounting records from its stored cursor, add them to the
-// ledger, and move the cursor, all in one transaction: a crash before the commit rereads the same
-// records; after it, they are never read again.
+// ledger, suppress the recipients that hard-bounced or complained, and move the cursor, all in one
+// transaction: a crash before the commit rereads the same records; after it, they are never read again.
 import type { Inventory } from "../inventory/types.gen.ts";
 import type { AcctCursor, AcctReadResult } from "../pmta/host/observe.ts";
 import type { Store } from "../store/index.ts";
 import { Ledger } from "../store/ledger.ts";
-import { aggregateEvents } from "./aggregate.ts";
+import { suppress } from "../contacts/store/suppression.ts";
+import { aggregateEvents, suppressionEvents } from "./aggregate.ts";
 
 export interface IngestResult {
   readonly host: string;
   readonly events: number;
   readonly unmatched: number;
   readonly days: number;
+  /** Recipients suppressed from this batch (hard bounces and complaints). */
+  readonly suppressed: number;
   readonly more: boolean;
   readonly lostCursor: boolean;
 }
@@ -36,6 +39,7 @@ export async function ingestAccounting(options: {
   const cursor = await readCursor(store, host);
   const batch = await options.read(cursor);
   const aggregate = aggregateEvents(inventory, batch.events, now);
+  const toSuppress = suppressionEvents(inventory, batch.events);
   // A host whose ledger comes from the PowerMTA pipes' webhooks (api.pmta.ledger) is still read, so its
   // cursor stays current, but not counted: each record reaches the ledger by one path, and switching
   // the source back later does not count the records the webhooks already counted.
@@ -59,6 +63,19 @@ export async function ingestAccounting(options: {
         deferred: c.deferred,
       });
     }
+    // Whatever the ledger's source, every record's recipient is suppressed here: the pipes' webhooks
+    // may suppress the same address too, which changes nothing (an entry is added once).
+    for (const e of toSuppress) {
+      const domain = e.ip === null ? undefined : inventory.ips.find((ip) => ip.address === e.ip)?.domain;
+      await suppress(tx, {
+        email: e.email,
+        reason: e.reason,
+        // A complaint stops the address for the tenant that sent; a hard bounce for everyone.
+        tenant: e.reason === "complaint" && domain ? inventory.domains[domain]?.tenant : undefined,
+        source: "pmta-accounting",
+        at: now,
+      });
+    }
     if (batch.cursor) {
       await tx.query(
         `INSERT INTO accounting_cursors (host, cursor) VALUES ($1, $2)
@@ -72,6 +89,7 @@ export async function ingestAccounting(options: {
     events: batch.events.length,
     unmatched: aggregate.unmatched,
     days: aggregate.counts.length,
+    suppressed: toSuppress.length,
     more: batch.more,
     lostCursor: batch.lostCursor,
   };

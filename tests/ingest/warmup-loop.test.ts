@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { warmupTable } from "../../reconciler/derive/warmup-table.ts";
 import { closeDay } from "../../reconciler/gates/close-day.ts";
 import { aggregateEvents } from "../../reconciler/ingest/aggregate.ts";
+import { isSuppressed } from "../../reconciler/contacts/store/suppression.ts";
 import { ingestAccounting, readCursor } from "../../reconciler/ingest/ingest.ts";
 import type { Inventory } from "../../reconciler/inventory/types.gen.ts";
 import type { AcctEvent } from "../../reconciler/pmta/host/accounting.ts";
@@ -197,5 +198,49 @@ describe("the warm-up loop on the embedded store (integration)", () => {
     });
     // An IP that sent nothing was held every day, not advanced.
     expect((await store.ledger.list({ ip: "203.0.113.12" })).every((r) => r.verdict === "hold")).toBe(true);
+  });
+});
+
+describe("suppression from the accounting records (integration)", () => {
+  it("suppresses hard-bounced recipients for everyone and complainers for the sending tenant, once", async () => {
+    const inv = await inventory();
+    const store = await openStore({ dataDir: undefined, schema: "ingest_suppress" });
+    stores.push(store);
+    const to =
+      (email: string) =>
+      (e: AcctEvent): AcctEvent => ({ ...e, recipient: email });
+    const at = "2026-11-24T10:00:00Z";
+    const batch = [
+      ...events(1, "hard", "203.0.113.10", at).map(to("gone@acme.test")),
+      ...events(1, "soft", "203.0.113.10", at).map(to("full@acme.test")),
+      ...events(1, "f", "203.0.113.11", at).map(to("angry@acme.test")),
+      ...events(1, "d", "203.0.113.10", at).map(to("fine@acme.test")),
+      // The same hard bounce again (a remote DSN after the refusal): still one entry.
+      ...events(1, "hard", "203.0.113.12", at).map(to("gone@acme.test")),
+    ];
+    const result = await ingestAccounting({
+      store,
+      host: "pmta",
+      inventory: inv,
+      now: new Date("2026-11-24T20:00:00Z"),
+      read: reader([batch]),
+    });
+    expect(result.suppressed).toBe(3);
+    const tenantOf = (ip: string) => inv.domains[inv.ips.find((i) => i.address === ip)!.domain]!.tenant;
+    expect(await isSuppressed(store.sql, "gone@acme.test", "ulixai")).toMatchObject({
+      scope: "*",
+      reason: "hard-bounce",
+      source: "pmta-accounting",
+    });
+    expect(await isSuppressed(store.sql, "angry@acme.test", tenantOf("203.0.113.11"))).toMatchObject({
+      scope: tenantOf("203.0.113.11"),
+      reason: "complaint",
+    });
+    const other = tenantOf("203.0.113.11") === "ulixai" ? "sos-expat" : "ulixai";
+    expect(await isSuppressed(store.sql, "angry@acme.test", other)).toBeUndefined();
+    expect(await isSuppressed(store.sql, "full@acme.test")).toBeUndefined();
+    expect(await isSuppressed(store.sql, "fine@acme.test")).toBeUndefined();
+    const [count] = await store.sql.query<{ n: string }>("SELECT count(*) AS n FROM suppression");
+    expect(Number(count?.n)).toBe(2);
   });
 });
