@@ -4,6 +4,7 @@
 import { alwaysLeader, postgresLeader } from "../daemon/leader.ts";
 import type { Leader } from "../daemon/leader.ts";
 import { daemonServices } from "../daemon/services.ts";
+import { dirname, resolve } from "node:path";
 import type { LoopEvent } from "../daemon/loop.ts";
 import { realClock, ReconcileLoop } from "../daemon/loop.ts";
 import { ConfigError } from "../errors.ts";
@@ -115,6 +116,7 @@ export async function runCommand(
         mailwizz: (inventory) => engine.mailwizzTargets(inventory),
         ipRows: () => lastRows,
         now: env.now,
+        home: resolve(options.home ?? env.home ?? dirname(env.dataDir)),
         log: (line) => output.err(line),
       });
   for (const service of services) await service.start?.();

@@ -1,6 +1,7 @@
 // What runs in the daemon beside the reconcile loop: HTTP routes for the sibling tools and workers of
 // the job queue (contact imports, feedback to Scraper-Pro). Each service is built from one context and
 // started after the first tick, so the inventory it reads is one that validated.
+import { join } from "node:path";
 import type { WarmupRow } from "../derive/warmup-table.ts";
 import type { HttpModule } from "../http/module.ts";
 import type { Secrets } from "../inventory/secrets.ts";
@@ -21,6 +22,8 @@ export interface DaemonContext {
   /** Per-IP rows of the last tick (warm-up day, state, quota). */
   ipRows(): readonly WarmupRow[];
   now(): Date;
+  /** The engine's own directory (EMAIL_ENGINE_HOME): uploads are spooled under it. */
+  readonly home: string;
   /** One line to the daemon's log (stderr); never a secret. */
   log(line: string): void;
 }
@@ -35,5 +38,5 @@ export interface DaemonService {
 
 /** The services the daemon runs, in start order. */
 export function daemonServices(context: DaemonContext): DaemonService[] {
-  return [contactsService(context), siblingsService(context)];
+  return [contactsService(context, { spoolDir: join(context.home, "uploads") }), siblingsService(context)];
 }

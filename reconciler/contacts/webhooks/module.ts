@@ -65,6 +65,15 @@ export function webhookModule(deps: WebhookDeps): HttpModule {
         done(new HttpProblem(415, "unsupported_media_type", type), undefined);
       });
 
+      // An unreadable secret is read again on every request (it may be set later); say so once per
+      // message, not on every delivery.
+      const said = new Set<string>();
+      const logOnce = (line: string) => {
+        if (said.has(line) || said.size > 1000) return;
+        said.add(line);
+        deps.log(line);
+      };
+
       for (const source of Object.keys(WEBHOOK_SOURCES) as WebhookSource[]) {
         scope.post(
           `/webhooks/${source}`,
@@ -72,7 +81,7 @@ export function webhookModule(deps: WebhookDeps): HttpModule {
             bodyLimit: HARD_BODY_LIMIT,
             onRequest: async (request) => {
               const inventory = deps.inventory();
-              const config = await sourceConfig(inventory, deps.secrets(), source, (line) => deps.log(line));
+              const config = await sourceConfig(inventory, deps.secrets(), source, logOnce);
               try {
                 const signature = readSignatureHeaders(
                   request.headers["x-timestamp"],

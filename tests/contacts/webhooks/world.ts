@@ -1,6 +1,7 @@
 // A daemon's contacts service with real peers for the webhook and upload tests: the store (PGlite or
 // PostgreSQL), the HTTP server on 127.0.0.1, the embedded MailWizz emulator with the tenant's lists
 // created, and the test DNS server answering the validator's MX lookups.
+import { tmpdir } from "node:os";
 import { request as httpRequest } from "node:http";
 import type { DaemonService } from "../../../reconciler/daemon/services.ts";
 import { contactsService } from "../../../reconciler/contacts/service.ts";
@@ -161,6 +162,7 @@ export async function startWorld(
       mailwizz: () => Promise.resolve([target]),
       ipRows: () => [],
       now: () => world.now,
+      home: tmpdir(),
       log: (line) => logs.push(line),
     },
     { pollSeconds: 0.5, ...options },
