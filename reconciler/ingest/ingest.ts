@@ -2,6 +2,7 @@
 // ledger, suppress the recipients that hard-bounced or complained, and move the cursor, all in one
 // transaction: a crash before the commit rereads the same records; after it, they are never read again.
 import type { Inventory } from "../inventory/types.gen.ts";
+import type { AcctEvent } from "../pmta/host/accounting.ts";
 import type { AcctCursor, AcctReadResult } from "../pmta/host/observe.ts";
 import type { Store } from "../store/index.ts";
 import { Ledger } from "../store/ledger.ts";
@@ -34,12 +35,17 @@ export async function ingestAccounting(options: {
   readonly inventory: Inventory;
   readonly now: Date;
   readonly read: (cursor: AcctCursor | null) => Promise<AcctReadResult>;
+  /** Told the batch's records before they are committed (feedback to the sibling tools). It must be
+   *  idempotent for the same records from the same cursor: after a crash the batch is read again. */
+  readonly forward?: (events: readonly AcctEvent[], from: AcctCursor | null) => Promise<void>;
 }): Promise<IngestResult> {
   const { store, host, inventory, now } = options;
   const cursor = await readCursor(store, host);
   const batch = await options.read(cursor);
   const aggregate = aggregateEvents(inventory, batch.events, now);
   const toSuppress = suppressionEvents(inventory, batch.events);
+  // Before the commit: a failure here leaves the cursor where it was, so the records are not lost.
+  if (options.forward && batch.events.length > 0) await options.forward(batch.events, cursor);
   // A host whose ledger comes from the PowerMTA pipes' webhooks (api.pmta.ledger) is still read, so its
   // cursor stays current, but not counted: each record reaches the ledger by one path, and switching
   // the source back later does not count the records the webhooks already counted.

@@ -9,6 +9,7 @@ import { TransientError } from "../errors.ts";
 import { closeDay } from "../gates/close-day.ts";
 import { readDaySignals } from "../monitor/signals.ts";
 import { ingestAccounting } from "../ingest/ingest.ts";
+import { accountingForwarder } from "../siblings/feedback/accounting.ts";
 import { formatProblem } from "../inventory/problem.ts";
 import { referencedFilesOf } from "../validate/rules/index.ts";
 import type { Inventory } from "../inventory/types.gen.ts";
@@ -75,6 +76,7 @@ async function advanceLedger(
   lifecycle: ReadonlyMap<string, DayLifecycle>,
 ): Promise<void> {
   for (const port of pmta) {
+    const forward = accountingForwarder(deps.store, inventory, port.host);
     for (let batch = 0; batch < 100; batch++) {
       const result = await ingestAccounting({
         store: deps.store,
@@ -82,6 +84,7 @@ async function advanceLedger(
         inventory,
         now: deps.now(),
         read: (c) => port.readAccounting(inventory, c),
+        ...(forward ? { forward } : {}),
       });
       if (!result.more) break;
     }

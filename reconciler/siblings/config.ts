@@ -111,14 +111,24 @@ export async function resolveSiblingSettings(
     feedback:
       !wanted || feedbackSecret === undefined
         ? undefined
-        : {
-            bounceUrl: feedback.bounceUrl,
-            deliveryUrl: feedback.deliveryUrl,
-            secret: feedbackSecret,
-            retries: feedback.retries ?? 10,
-            retryDelaySeconds: feedback.retryDelaySeconds ?? 120,
-            timeoutMs: (feedback.timeoutSeconds ?? 10) * 1000,
-          },
+        : { ...feedbackPolicy(inventory)!, secret: feedbackSecret },
+  };
+}
+
+/** What the queue needs to know of api.feedback (no secret: the worker reads it at each attempt). */
+export type FeedbackPolicy = Omit<FeedbackSettings, "secret">;
+
+/** api.feedback with its defaults, or undefined when no feedback URL is configured. */
+export function feedbackPolicy(inventory: Inventory): FeedbackPolicy | undefined {
+  const feedback = inventory.api?.feedback;
+  if (feedback === undefined || (feedback.bounceUrl === undefined && feedback.deliveryUrl === undefined))
+    return undefined;
+  return {
+    bounceUrl: feedback.bounceUrl,
+    deliveryUrl: feedback.deliveryUrl,
+    retries: feedback.retries ?? 10,
+    retryDelaySeconds: feedback.retryDelaySeconds ?? 120,
+    timeoutMs: (feedback.timeoutSeconds ?? 10) * 1000,
   };
 }
 

@@ -4,7 +4,7 @@
 // retried by `siblings feedback retry ID`) rather than dropped.
 import type { Job, JobQueue } from "../../queue/index.ts";
 import type { SqlQuerier } from "../../store/sql.ts";
-import type { FeedbackSettings } from "../config.ts";
+import type { FeedbackPolicy, FeedbackSettings } from "../config.ts";
 import type { FeedbackPayload } from "./body.ts";
 import { sendFeedback } from "./send.ts";
 
@@ -17,14 +17,14 @@ export interface FeedbackJob {
 }
 
 /** The URL a payload goes to, or undefined when that kind of feedback is not configured. */
-export function feedbackUrl(settings: FeedbackSettings, payload: FeedbackPayload): string | undefined {
+export function feedbackUrl(settings: FeedbackPolicy, payload: FeedbackPayload): string | undefined {
   return payload.kind === "bounce" ? settings.bounceUrl : settings.deliveryUrl;
 }
 
 /** Enqueues a feedback when its kind is configured; resolves to the job id, or null when not sent. */
 export async function enqueueFeedback(
   queue: JobQueue,
-  settings: FeedbackSettings | undefined,
+  settings: FeedbackPolicy | undefined,
   payload: FeedbackPayload,
   idempotencyKey?: string,
 ): Promise<string | null> {
