@@ -625,7 +625,7 @@ export interface PmtaWebhooks {
    */
   allow?: string[];
   /**
-   * PowerMTA servers whose ledger counters come from these webhooks instead of the accounting files read over SSH (their files are still read, to keep the cursor current, but not counted). Other servers' webhook events go to suppression and feedback only.
+   * PowerMTA servers whose outcomes come from these webhooks instead of the accounting files read over SSH: their ledger counters and their feedback to Scraper-Pro (their files are still read, to keep the cursor current and to suppress, but not counted or forwarded). Other servers' webhook events go to suppression only: their files count and report them.
    */
   ledger?: Name[];
 }

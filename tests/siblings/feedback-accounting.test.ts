@@ -112,10 +112,13 @@ describe.each(BACKENDS)("accounting feedback on $name", (backend) => {
     expect(jobs).toHaveLength(5);
   });
 
-  it("queues nothing when api.feedback names no URL", async () => {
+  it("queues nothing when api.feedback names no URL, or when the pipes are the server's source", async () => {
     const store = await backend.open();
     const inventory = await exampleInventory();
     const without: Inventory = { ...inventory, api: { ...inventory.api, feedback: undefined } };
     expect(accountingForwarder(store, without, "pmta")).toBeUndefined();
+    // The pipes are that server's source: they report it, its files do not (never both).
+    const viaPipes: Inventory = { ...inventory, api: { ...inventory.api, pmta: { ledger: ["pmta"] } } };
+    expect(accountingForwarder(store, viaPipes, "pmta")).toBeUndefined();
   });
 });

@@ -44,7 +44,7 @@ export function accountingFeedback(events: readonly AcctEvent[]): KeyedFeedback[
 /**
  * The `forward` hook of ingestAccounting for one PowerMTA host: queues the batch's feedback, each
  * keyed by host, cursor and record, so the same batch read again queues nothing new. Undefined when
- * api.feedback configures no URL.
+ * api.feedback configures no URL, or when the host's source is the pipes (api.pmta.ledger).
  */
 export function accountingForwarder(
   store: Pick<Store, "queue">,
@@ -52,7 +52,8 @@ export function accountingForwarder(
   host: string,
 ): ((events: readonly AcctEvent[], from: AcctCursor | null) => Promise<void>) | undefined {
   const policy = feedbackPolicy(inventory);
-  if (policy === undefined) return undefined;
+  // A server whose source is the pipes (api.pmta.ledger) is reported by the pipes' webhooks.
+  if (policy === undefined || (inventory.api?.pmta?.ledger ?? []).includes(host)) return undefined;
   return async (events, from) => {
     const queue = await store.queue();
     const at = `acct:${host}:${JSON.stringify(from)}`;

@@ -46,6 +46,9 @@ export function attributeDelivery(inventory: Inventory, peer: string): Attributi
 export interface Recorded {
   readonly counted: boolean;
   readonly suppressed: boolean;
+  /** The pipes are this server's source (api.pmta.ledger): they report it to Scraper-Pro. Otherwise
+   *  its accounting files do, and forwarding the pipe's copy too would report every event twice. */
+  readonly reported: boolean;
 }
 
 function tenantOf(inventory: Inventory, ip: string | null): string | undefined {
@@ -63,7 +66,8 @@ export async function recordBounce(options: {
 }): Promise<Recorded> {
   const { inventory, body, now } = options;
   const at = attributeBounce(inventory, body, options.peer);
-  const counted = at.ip !== null && at.server !== null && options.ledgerServers.has(at.server);
+  const reported = at.server !== null && options.ledgerServers.has(at.server);
+  const counted = at.ip !== null && reported;
   const day = localDate(now, inventory.platform.timezone);
   const delta: Partial<LedgerCounts> = {
     sent: 1,
@@ -108,7 +112,7 @@ export async function recordBounce(options: {
         at: now,
       });
     }
-    return { counted, suppressed };
+    return { counted, suppressed, reported };
   });
 }
 
@@ -122,7 +126,8 @@ export async function recordDelivery(options: {
 }): Promise<Recorded> {
   const { inventory, body, now } = options;
   const at = attributeDelivery(inventory, options.peer);
-  const counted = at.ip !== null && at.server !== null && options.ledgerServers.has(at.server);
+  const reported = at.server !== null && options.ledgerServers.has(at.server);
+  const counted = at.ip !== null && reported;
   const day = localDate(now, inventory.platform.timezone);
   return options.sql.transaction(async (tx) => {
     await tx.query(
@@ -131,6 +136,6 @@ export async function recordDelivery(options: {
       [now, options.peer, at.server, at.ip, day, body.domain, body.count, counted],
     );
     if (counted) await new Ledger(tx).addCounts(at.ip, day, { sent: body.count });
-    return { counted, suppressed: false };
+    return { counted, suppressed: false, reported };
   });
 }

@@ -10,6 +10,7 @@ import type { SqlClient } from "../../store/sql.ts";
 import type { SiblingSettings } from "../config.ts";
 import { peerAllowed, plainPeer } from "../config.ts";
 import { enqueueFeedback } from "../feedback/queue.ts";
+import type { Recorded } from "./record.ts";
 import { checkSignature, parseBounce, parseDelivery } from "./payload.ts";
 import { recordBounce, recordDelivery } from "./record.ts";
 
@@ -52,9 +53,10 @@ async function admitted(deps: WebhookDeps, request: FastifyRequest) {
 async function forward(
   deps: WebhookDeps,
   settings: SiblingSettings,
+  recorded: Recorded,
   payload: Parameters<typeof enqueueFeedback>[2],
 ) {
-  if (settings.feedback === undefined) return false;
+  if (settings.feedback === undefined || !recorded.reported) return false;
   try {
     return (await enqueueFeedback(await deps.queue(), settings.feedback, payload)) !== null;
   } catch (error) {
@@ -84,7 +86,7 @@ export function registerPmtaWebhooks(scope: FastifyInstance, deps: WebhookDeps):
     const { inventory, settings, peer } = await admitted(deps, request);
     checkSignature(settings.pmta.secret, request.headers["x-webhook-signature"], raw(request));
     const body = parseBounce(raw(request));
-    await recordBounce({
+    const recorded = await recordBounce({
       sql: deps.sql,
       inventory,
       ledgerServers: settings.pmta.ledger,
@@ -92,7 +94,7 @@ export function registerPmtaWebhooks(scope: FastifyInstance, deps: WebhookDeps):
       peer,
       now: deps.now(),
     });
-    const forwarded = await forward(deps, settings, {
+    const forwarded = await forward(deps, settings, recorded, {
       kind: "bounce",
       email: body.email,
       bounce_type: body.bounce_type,
@@ -109,7 +111,7 @@ export function registerPmtaWebhooks(scope: FastifyInstance, deps: WebhookDeps):
     const { inventory, settings, peer } = await admitted(deps, request);
     checkSignature(settings.pmta.secret, request.headers["x-webhook-signature"], raw(request));
     const body = parseDelivery(raw(request));
-    await recordDelivery({
+    const recorded = await recordDelivery({
       sql: deps.sql,
       inventory,
       ledgerServers: settings.pmta.ledger,
@@ -117,7 +119,7 @@ export function registerPmtaWebhooks(scope: FastifyInstance, deps: WebhookDeps):
       peer,
       now: deps.now(),
     });
-    const forwarded = await forward(deps, settings, {
+    const forwarded = await forward(deps, settings, recorded, {
       kind: "delivery",
       domain: body.domain,
       count: body.count,
