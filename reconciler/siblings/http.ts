@@ -1,6 +1,8 @@
 // The sibling tools' HTTP module: GET /health (open), the PowerMTA pipes' webhooks (allow-list and
 // signature), and the old v1 API (X-API-Key), each in a Fastify scope of its own.
+import rateLimit from "@fastify/rate-limit";
 import type { HttpModule } from "../http/module.ts";
+import { HttpProblem } from "../http/module.ts";
 import type { Validator } from "../contacts/verify/types.ts";
 import type { Inventory } from "../inventory/types.gen.ts";
 import type { Store } from "../store/index.ts";
@@ -24,6 +26,18 @@ export function siblingsHttp(deps: SiblingHttpDeps): HttpModule {
   return {
     name: "sibling tools (old v1 API, PowerMTA webhooks)",
     async register(scope) {
+      // The old engine's per-client limits (200/min on the PowerMTA webhooks, 10/min on validation),
+      // which were declared there but partly never enforced; per route, by peer address, in memory
+      // (one daemon answers the siblings).
+      await scope.register(rateLimit, {
+        global: false,
+        errorResponseBuilder: (_request, context) =>
+          new HttpProblem(
+            429,
+            "rate_limited",
+            `Rate limit exceeded: at most ${context.max} requests per ${context.after}`,
+          ),
+      });
       registerHealth(scope, {
         sql: deps.store.sql,
         inventory: () => deps.inventory(),

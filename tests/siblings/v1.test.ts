@@ -412,6 +412,15 @@ describe("v1 API on PostgreSQL: lifecycle mapping, reads, replaced endpoints, va
       expect(
         (await raw(world.server, "POST", "/api/v1/validation/emails", headers, '{"emails": []}')).status,
       ).toBe(422);
+      // The old engine's limit, 10 a minute per client: 3 calls above, 7 more pass, the 11th is refused.
+      const small = JSON.stringify({ emails: ["not-an-address"] });
+      for (let i = 0; i < 7; i++)
+        expect((await raw(world.server, "POST", "/api/v1/validation/emails", headers, small)).status).toBe(
+          200,
+        );
+      const limited = await raw(world.server, "POST", "/api/v1/validation/emails", headers, small);
+      expect(limited.status).toBe(429);
+      expect(limited.json()).toMatchObject({ error: { code: "rate_limited" } });
       await validator.close();
     } finally {
       await dns.close();

@@ -65,6 +65,9 @@ async function forward(
   }
 }
 
+/** The old engine's limit on its PowerMTA webhooks, per posting address. */
+const PIPE_RATE = { max: 200, timeWindow: "1 minute" };
+
 export function registerPmtaWebhooks(scope: FastifyInstance, deps: WebhookDeps): void {
   // The raw bytes are needed for the signature: parse nothing here, whatever the content type says.
   scope.removeAllContentTypeParsers();
@@ -82,48 +85,56 @@ export function registerPmtaWebhooks(scope: FastifyInstance, deps: WebhookDeps):
     await admitted(deps, request);
   });
 
-  scope.post("/api/v1/webhooks/pmta-bounce", { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request) => {
-    const { inventory, settings, peer } = await admitted(deps, request);
-    checkSignature(settings.pmta.secret, request.headers["x-webhook-signature"], raw(request));
-    const body = parseBounce(raw(request));
-    const recorded = await recordBounce({
-      sql: deps.sql,
-      inventory,
-      ledgerServers: settings.pmta.ledger,
-      body,
-      peer,
-      now: deps.now(),
-    });
-    const forwarded = await forward(deps, settings, recorded, {
-      kind: "bounce",
-      email: body.email,
-      bounce_type: body.bounce_type,
-    });
-    return {
-      received: true,
-      forwarded_to_scraper_pro: forwarded,
-      email: body.email,
-      bounce_type: body.bounce_type,
-    };
-  });
+  scope.post(
+    "/api/v1/webhooks/pmta-bounce",
+    { bodyLimit: WEBHOOK_BODY_LIMIT, config: { rateLimit: PIPE_RATE } },
+    async (request) => {
+      const { inventory, settings, peer } = await admitted(deps, request);
+      checkSignature(settings.pmta.secret, request.headers["x-webhook-signature"], raw(request));
+      const body = parseBounce(raw(request));
+      const recorded = await recordBounce({
+        sql: deps.sql,
+        inventory,
+        ledgerServers: settings.pmta.ledger,
+        body,
+        peer,
+        now: deps.now(),
+      });
+      const forwarded = await forward(deps, settings, recorded, {
+        kind: "bounce",
+        email: body.email,
+        bounce_type: body.bounce_type,
+      });
+      return {
+        received: true,
+        forwarded_to_scraper_pro: forwarded,
+        email: body.email,
+        bounce_type: body.bounce_type,
+      };
+    },
+  );
 
-  scope.post("/api/v1/webhooks/pmta-delivery", { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request) => {
-    const { inventory, settings, peer } = await admitted(deps, request);
-    checkSignature(settings.pmta.secret, request.headers["x-webhook-signature"], raw(request));
-    const body = parseDelivery(raw(request));
-    const recorded = await recordDelivery({
-      sql: deps.sql,
-      inventory,
-      ledgerServers: settings.pmta.ledger,
-      body,
-      peer,
-      now: deps.now(),
-    });
-    const forwarded = await forward(deps, settings, recorded, {
-      kind: "delivery",
-      domain: body.domain,
-      count: body.count,
-    });
-    return { received: true, forwarded_to_scraper_pro: forwarded, domain: body.domain, count: body.count };
-  });
+  scope.post(
+    "/api/v1/webhooks/pmta-delivery",
+    { bodyLimit: WEBHOOK_BODY_LIMIT, config: { rateLimit: PIPE_RATE } },
+    async (request) => {
+      const { inventory, settings, peer } = await admitted(deps, request);
+      checkSignature(settings.pmta.secret, request.headers["x-webhook-signature"], raw(request));
+      const body = parseDelivery(raw(request));
+      const recorded = await recordDelivery({
+        sql: deps.sql,
+        inventory,
+        ledgerServers: settings.pmta.ledger,
+        body,
+        peer,
+        now: deps.now(),
+      });
+      const forwarded = await forward(deps, settings, recorded, {
+        kind: "delivery",
+        domain: body.domain,
+        count: body.count,
+      });
+      return { received: true, forwarded_to_scraper_pro: forwarded, domain: body.domain, count: body.count };
+    },
+  );
 }

@@ -106,12 +106,16 @@ export function registerV1(scope: FastifyInstance, deps: V1Deps): void {
     return listBlocklistEvents(deps, { activeOnly: false, ip: address });
   });
 
-  scope.post("/api/v1/validation/emails", { bodyLimit: VALIDATION_BODY_LIMIT }, async (request) => {
-    const emails = parseEmails(request.body);
-    if (!deps.validator)
-      throw new HttpProblem(503, "not_available", "the contact validator is not available in this daemon");
-    return validateEmails(await deps.validator(), emails);
-  });
+  scope.post(
+    "/api/v1/validation/emails",
+    { bodyLimit: VALIDATION_BODY_LIMIT, config: { rateLimit: { max: 10, timeWindow: "1 minute" } } },
+    async (request) => {
+      const emails = parseEmails(request.body);
+      if (!deps.validator)
+        throw new HttpProblem(503, "not_available", "the contact validator is not available in this daemon");
+      return validateEmails(await deps.validator(), emails);
+    },
+  );
 
   // The replaced endpoints answer before their body is read (an onRequest hook of their own scope).
   void scope.register((gone, _options, done) => {
