@@ -2,8 +2,8 @@
 // `json.dumps(payload, sort_keys=True)` (keys sorted, ", " and ": " separators, non-ASCII escaped as
 // \uXXXX because ensure_ascii is on by default), signed as hex HMAC-SHA256(secret, "<ts>.<body>").
 // Scraper-Pro hashes the raw body, so only the signature must match the bytes; writing the same bytes
-// as before keeps captures, logs and replays of the two engines comparable.
-import { createHmac } from "node:crypto";
+// as before keeps captures, logs and replays of the two engines comparable. The signature is the
+// family's one (contacts/webhooks/signature.ts signBody), the same our own webhooks check.
 
 export type FeedbackPayload =
   | { readonly kind: "bounce"; readonly email: string; readonly bounce_type: "hard" | "soft" | "complaint" }
@@ -44,9 +44,4 @@ export function feedbackBody(payload: FeedbackPayload): string {
   return payload.kind === "bounce"
     ? pythonJson({ bounce_type: payload.bounce_type, email: payload.email })
     : pythonJson({ count: payload.count, domain: payload.domain });
-}
-
-/** Lower-case hex HMAC-SHA256 over "<timestamp>.<body>" (no "sha256=" prefix). */
-export function feedbackSignature(secret: string, timestamp: string, body: string): string {
-  return createHmac("sha256", secret).update(`${timestamp}.${body}`, "utf8").digest("hex");
 }

@@ -3,7 +3,8 @@
 // engine; the answer is read only up to a small bound, and the call is bounded in time.
 import { TransientError } from "../../errors.ts";
 import type { FeedbackPayload } from "./body.ts";
-import { feedbackBody, feedbackSignature } from "./body.ts";
+import { signBody } from "../../contacts/webhooks/signature.ts";
+import { feedbackBody } from "./body.ts";
 
 const MAX_ANSWER_BYTES = 16 * 1024;
 
@@ -25,7 +26,7 @@ export async function sendFeedback(payload: FeedbackPayload, options: SendOption
       headers: {
         "content-type": "application/json",
         "x-timestamp": timestamp,
-        "x-signature": feedbackSignature(options.secret, timestamp, body),
+        "x-signature": signBody(options.secret, timestamp, body),
       },
       body,
       redirect: "manual",
