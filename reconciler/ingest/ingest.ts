@@ -7,6 +7,7 @@ import type { AcctCursor, AcctReadResult } from "../pmta/host/observe.ts";
 import type { Store } from "../store/index.ts";
 import { Ledger } from "../store/ledger.ts";
 import { suppress } from "../contacts/store/suppression.ts";
+import { tenantOfAddress } from "../inventory/model.ts";
 import { aggregateEvents, suppressionEvents } from "./aggregate.ts";
 
 export interface IngestResult {
@@ -72,12 +73,11 @@ export async function ingestAccounting(options: {
     // Whatever the ledger's source, every record's recipient is suppressed here: the pipes' webhooks
     // may suppress the same address too, which changes nothing (an entry is added once).
     for (const e of toSuppress) {
-      const domain = e.ip === null ? undefined : inventory.ips.find((ip) => ip.address === e.ip)?.domain;
       await suppress(tx, {
         email: e.email,
         reason: e.reason,
         // A complaint stops the address for the tenant that sent; a hard bounce for everyone.
-        tenant: e.reason === "complaint" && domain ? inventory.domains[domain]?.tenant : undefined,
+        tenant: e.reason === "complaint" ? tenantOfAddress(inventory, e.ip) : undefined,
         source: "pmta-accounting",
         at: now,
       });

@@ -37,3 +37,12 @@ export function entries<T>(section: { [k: string]: T | undefined }): [string, T]
     .filter((e): e is [string, T] => e[1] !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** The tenant whose domain the sending IP with this address signs for (undefined when unknown). */
+export function tenantOfAddress(
+  inventory: Inventory,
+  address: string | null | undefined,
+): string | undefined {
+  const domain = address ? inventory.ips.find((ip) => ip.address === address)?.domain : undefined;
+  return domain === undefined ? undefined : inventory.domains[domain]?.tenant;
+}

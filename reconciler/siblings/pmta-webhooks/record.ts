@@ -9,6 +9,7 @@
 // posting server has exactly one sending IP, and otherwise only recorded (counted = false).
 import type { Inventory, SendingIp } from "../../inventory/types.gen.ts";
 import { suppress } from "../../contacts/store/suppression.ts";
+import { tenantOfAddress } from "../../inventory/model.ts";
 import { Ledger } from "../../store/ledger.ts";
 import type { LedgerCounts } from "../../store/ledger.ts";
 import type { SqlClient } from "../../store/sql.ts";
@@ -49,11 +50,6 @@ export interface Recorded {
   /** The pipes are this server's source (api.pmta.ledger): they report it to Scraper-Pro. Otherwise
    *  its accounting files do, and forwarding the pipe's copy too would report every event twice. */
   readonly reported: boolean;
-}
-
-function tenantOf(inventory: Inventory, ip: string | null): string | undefined {
-  const domain = ip === null ? undefined : inventory.ips.find((i) => i.address === ip)?.domain;
-  return domain === undefined ? undefined : inventory.domains[domain]?.tenant;
 }
 
 export async function recordBounce(options: {
@@ -107,7 +103,7 @@ export async function recordBounce(options: {
       suppressed = await suppress(tx, {
         email: body.email,
         reason: "complaint",
-        tenant: tenantOf(inventory, at.ip),
+        tenant: tenantOfAddress(inventory, at.ip),
         source: "pmta-webhook",
         at: now,
       });
