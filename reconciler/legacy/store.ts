@@ -1,6 +1,7 @@
 // Writes a migration plan into the state store. Every write is an insert that leaves an existing row
 // alone (the engine's own later facts win over the old engine's), so a re-run writes nothing and the
 // counts say so. Run inside one transaction: all or nothing.
+import { Ledger } from "../store/ledger.ts";
 import type { SqlQuerier } from "../store/sql.ts";
 import type { LocalDate } from "../warmup/dates.ts";
 import { ACTOR } from "./map.ts";
@@ -57,26 +58,8 @@ export async function writePlan(
     [source, plan.cutover, migratedAt],
   );
 
-  for (const row of plan.ledger) {
-    const rows = await db.query(
-      `INSERT INTO warmup_ledger (ip, day, quota, sent, bounced, complained, deferred, listed, verdict, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (ip, day) DO NOTHING RETURNING ip`,
-      [
-        row.ip,
-        row.day,
-        row.quota,
-        row.sent,
-        row.bounced,
-        row.complained,
-        row.deferred,
-        row.listed,
-        row.verdict,
-        row.reason,
-      ],
-    );
-    tally("warmup_ledger", rows.length > 0);
-  }
+  const ledger = new Ledger(db);
+  for (const row of plan.ledger) tally("warmup_ledger", await ledger.putIfAbsent(row));
 
   for (const l of plan.listings) {
     const rows = await db.query(

@@ -23,31 +23,46 @@ export interface LedgerRow extends LedgerCounts {
 const COLUMNS =
   "ip, to_char(day, 'YYYY-MM-DD') AS day, quota, sent, bounced, complained, deferred, listed, verdict, reason";
 
+const INSERT_ROW = `INSERT INTO warmup_ledger (ip, day, quota, sent, bounced, complained, deferred, listed, verdict, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+function rowParams(row: LedgerRow): unknown[] {
+  return [
+    row.ip,
+    row.day,
+    row.quota,
+    row.sent,
+    row.bounced,
+    row.complained,
+    row.deferred,
+    row.listed,
+    row.verdict,
+    row.reason,
+  ];
+}
+
 export class Ledger {
   constructor(private readonly db: SqlQuerier) {}
 
   /** Writes a whole row (insert or replace). */
   async put(row: LedgerRow): Promise<void> {
     await this.db.query(
-      `INSERT INTO warmup_ledger (ip, day, quota, sent, bounced, complained, deferred, listed, verdict, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `${INSERT_ROW}
        ON CONFLICT (ip, day) DO UPDATE SET
          quota = EXCLUDED.quota, sent = EXCLUDED.sent, bounced = EXCLUDED.bounced,
          complained = EXCLUDED.complained, deferred = EXCLUDED.deferred, listed = EXCLUDED.listed,
          verdict = EXCLUDED.verdict, reason = EXCLUDED.reason, updated_at = now()`,
-      [
-        row.ip,
-        row.day,
-        row.quota,
-        row.sent,
-        row.bounced,
-        row.complained,
-        row.deferred,
-        row.listed,
-        row.verdict,
-        row.reason,
-      ],
+      rowParams(row),
     );
+  }
+
+  /** Writes a whole row unless the day already has one (imports never overwrite); true when written. */
+  async putIfAbsent(row: LedgerRow): Promise<boolean> {
+    const rows = await this.db.query(
+      `${INSERT_ROW} ON CONFLICT (ip, day) DO NOTHING RETURNING ip`,
+      rowParams(row),
+    );
+    return rows.length > 0;
   }
 
   /** Adds to a day's counters, creating the row when needed (accounting records arrive in batches). */
