@@ -15,7 +15,7 @@ import { printPlan } from "../plan/print.ts";
 import type { RecordedTick } from "../reconcile/run.ts";
 import { recordedTick } from "../reconcile/run.ts";
 import { INTERRUPTED } from "../reconcile/engine.ts";
-import { addDays, localDate } from "../warmup/dates.ts";
+import { addDays, localDate, startOfLocalDay } from "../warmup/dates.ts";
 import type { CliEnvironment } from "./context.ts";
 import type { Output } from "./output.ts";
 import type { ReconcileOptions } from "./reconcile.ts";
@@ -32,10 +32,7 @@ export interface RunOptions extends ReconcileOptions {
 /** Milliseconds from `now` until the next local midnight in `timeZone` (plus a minute of margin). */
 export function msUntilLocalMidnight(now: Date, timeZone: string): number {
   const tomorrow = addDays(localDate(now, timeZone), 1);
-  // Find the first minute of `tomorrow` in that zone by stepping back from a UTC guess.
-  let guess = new Date(`${tomorrow}T00:00:00Z`).getTime() + 14 * 3_600_000;
-  while (localDate(new Date(guess - 60_000), timeZone) === tomorrow) guess -= 60_000;
-  return Math.max(60_000, guess - now.getTime() + 60_000);
+  return Math.max(60_000, startOfLocalDay(tomorrow, timeZone).getTime() - now.getTime() + 60_000);
 }
 
 export async function runCommand(

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LoopClock, LoopEvent, TickResult } from "../../reconciler/daemon/loop.ts";
 import { ReconcileLoop } from "../../reconciler/daemon/loop.ts";
 import { ConfigError, TransientError } from "../../reconciler/errors.ts";
+import { msUntilLocalMidnight } from "../../reconciler/cli/run.ts";
 
 /** A clock whose sleeps wait for the test to release them, recording each requested delay. */
 function manualClock() {
@@ -142,5 +143,15 @@ describe("reconcile loop (pure, injected clock)", () => {
     await settle();
     expect(ticks()).toBe(2);
     await loop.stop();
+  });
+});
+
+describe("the tick after the operators' midnight", () => {
+  it("falls a minute after local midnight, on either side of a DST change", () => {
+    const minutes = (now: string) => msUntilLocalMidnight(new Date(now), "Europe/Paris") / 60_000;
+    expect(minutes("2026-11-24T22:30:00Z")).toBe(31); // 23:30 in Paris (UTC+1)
+    expect(minutes("2026-03-28T12:00:00Z")).toBe(11 * 60 + 1); // the night clocks go forward
+    expect(minutes("2026-03-29T12:00:00Z")).toBe(10 * 60 + 1); // first day of summer time (UTC+2)
+    expect(msUntilLocalMidnight(new Date("2026-11-24T22:59:50Z"), "Europe/Paris")).toBe(70_000);
   });
 });
