@@ -21,9 +21,9 @@ import type { VerdictEntry } from "../monitor/repository.ts";
 import { lockMonitorRuns, recordMonitorRun } from "../monitor/record.ts";
 import type { MonitorSignals } from "../monitor/signals.ts";
 import { blocklistVerdicts, dnsVerdicts } from "../monitor/verdicts.ts";
-import { openStore } from "../store/index.ts";
 import { localDate } from "../warmup/dates.ts";
 import type { CliEnvironment } from "./context.ts";
+import { openCommandStore } from "./context.ts";
 import type { Output } from "./output.ts";
 import { table } from "./output.ts";
 import { loadValidInventory } from "./validate.ts";
@@ -151,7 +151,7 @@ export async function checkDnsCommand(
   // The day's verdicts for the gates, and the ledger's `listed` flags they imply, in one transaction.
   const day = localDate(at, inventory.platform.timezone);
   const verdicts = dnsVerdicts(inventory, findings, day);
-  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: options.dataDir ?? env.dataDir });
+  const store = await openCommandStore(env, options.dataDir);
   let signals: Map<string, MonitorSignals>;
   try {
     signals = await store.sql.transaction((tx) => recordMonitorRun(tx, inventory, verdicts, at));
@@ -200,7 +200,7 @@ export async function checkBlocklistsCommand(
 
   const day = localDate(at, inventory.platform.timezone);
   const verdicts = blocklistVerdicts(inventory, run.results, day);
-  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: options.dataDir ?? env.dataDir });
+  const store = await openCommandStore(env, options.dataDir);
   let signals: Map<string, MonitorSignals>;
   try {
     // History, the day's verdicts and the ledger's `listed` flags: all or nothing.

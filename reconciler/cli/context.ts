@@ -2,6 +2,7 @@
 // and the defaults. Commands and everything below them take these as parameters.
 import { resolve } from "node:path";
 import { openStore } from "../store/index.ts";
+import type { Store } from "../store/index.ts";
 import type { JudgedDay } from "../warmup/calendar.ts";
 
 export interface CliEnvironment {
@@ -24,13 +25,18 @@ export function environmentFromProcess(): CliEnvironment {
   };
 }
 
+/** The store a command is pointed at: DATABASE_URL, else the embedded one in --data-dir or the default. */
+export function openCommandStore(env: CliEnvironment, dataDir: string | undefined): Promise<Store> {
+  return openStore({ databaseUrl: env.databaseUrl, dataDir: dataDir ?? env.dataDir });
+}
+
 /** The judged days of the ledger before `today`, from the store the command is pointed at. */
 export async function judgedDaysFromStore(
   env: CliEnvironment,
   dataDir: string | undefined,
   today: string,
 ): Promise<Map<string, JudgedDay[]>> {
-  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: dataDir ?? env.dataDir });
+  const store = await openCommandStore(env, dataDir);
   try {
     return await store.ledger.judgedDays(today);
   } finally {

@@ -8,9 +8,9 @@ import { IpEvents } from "../lifecycle/events.ts";
 import type { Decision } from "../lifecycle/operator.ts";
 import { decide } from "../lifecycle/operator.ts";
 import type { Store } from "../store/index.ts";
-import { openStore } from "../store/index.ts";
 import { localDate, parseLocalDate, startOfLocalDay } from "../warmup/dates.ts";
 import type { CliEnvironment } from "./context.ts";
+import { openCommandStore } from "./context.ts";
 import type { Output } from "./output.ts";
 import { table } from "./output.ts";
 import type { RegisterCommands } from "./register.ts";
@@ -26,7 +26,7 @@ async function withStore<T>(
   dataDir: string | undefined,
   fn: (s: Store) => Promise<T>,
 ): Promise<T> {
-  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: dataDir ?? env.dataDir });
+  const store = await openCommandStore(env, dataDir);
   try {
     return await fn(store);
   } finally {

@@ -5,8 +5,8 @@ import { ConfigError } from "../errors.ts";
 import { FEEDBACK_QUEUE, listFailures, retryFailure } from "../siblings/feedback/queue.ts";
 import type { FeedbackFailure } from "../siblings/feedback/queue.ts";
 import type { Store } from "../store/index.ts";
-import { openStore } from "../store/index.ts";
 import type { CliEnvironment } from "./context.ts";
+import { openCommandStore } from "./context.ts";
 import type { Output } from "./output.ts";
 import { table } from "./output.ts";
 import type { RegisterCommands } from "./register.ts";
@@ -20,7 +20,7 @@ async function withStore<T>(
   options: StoreOptions,
   fn: (s: Store) => Promise<T>,
 ): Promise<T> {
-  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: options.dataDir ?? env.dataDir });
+  const store = await openCommandStore(env, options.dataDir);
   try {
     return await fn(store);
   } finally {

@@ -1,9 +1,9 @@
 import { warmupTable } from "../derive/warmup-table.ts";
 import type { WarmupRow } from "../derive/warmup-table.ts";
-import { openStore } from "../store/index.ts";
 import { IpEvents } from "../lifecycle/events.ts";
 import { localDate, parseLocalDate, startOfLocalDay } from "../warmup/dates.ts";
 import type { CliEnvironment } from "./context.ts";
+import { openCommandStore } from "./context.ts";
 import type { Output } from "./output.ts";
 import { table } from "./output.ts";
 import { loadValidInventory } from "./validate.ts";
@@ -23,7 +23,7 @@ export async function warmupCommand(
   const date = options.date !== undefined ? parseLocalDate(options.date) : undefined;
   const { inventory } = await loadValidInventory(options.inventory);
   const today = date ?? localDate(env.now(), inventory.platform.timezone);
-  const store = await openStore({ databaseUrl: env.databaseUrl, dataDir: options.dataDir ?? env.dataDir });
+  const store = await openCommandStore(env, options.dataDir);
   let rows: WarmupRow[];
   try {
     const byIp = await store.ledger.judgedDays(today);
